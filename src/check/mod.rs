@@ -1,0 +1,254 @@
+//! check: the spec and its plan against every rule; one module per rule under `rules/`.
+//!
+//! A rule is its code, name, default severity, one-line summary, the check
+//! itself, and a doc comment in three parts (what it checks / why it matters
+//! / an example and the fix) that `kms-gen explain CODE` prints. Adding a rule
+//! is one file here and one line in [`ALL`].
+//!
+//! `E0xx` codes are what AWS or the spec format forbids: always errors.
+//! `KG0xx` codes are the key-design guidance: re-levelable with `lint:`.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::Spec;
+use crate::plan::Plan;
+use crate::source::{SourceFile, Span};
+
+/// Declares a rule; its doc comment becomes its `explain` text.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis static $ident:ident = {
+            code: $code:literal,
+            name: $name:literal,
+            severity: $severity:ident,
+            summary: $summary:literal,
+            check: $check:expr $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        $vis static $ident: $crate::check::Rule = $crate::check::Rule {
+            code: $code,
+            name: $name,
+            severity: $crate::diagnostic::Severity::$severity,
+            summary: $summary,
+            explanation: concat!($($doc, "\n"),*),
+            check: $check,
+        };
+    };
+}
+
+pub mod levels;
+pub mod output;
+mod rules;
+
+pub use levels::relevel;
+
+use rules::*;
+
+/// Every rule, in code order.
+pub static ALL: &[&Rule] = &[
+    &e001_yaml_syntax::RULE,
+    &e002_duplicate_key::RULE,
+    &e003_unknown_field::RULE,
+    &e004_wrong_type::RULE,
+    &e005_missing_field::RULE,
+    &e006_unknown_value::RULE,
+    &e007_out_of_range::RULE,
+    &e008_empty_list::RULE,
+    &e009_unsupported_version::RULE,
+    &e010_invalid_name::RULE,
+    &e011_unknown_reference::RULE,
+    &e012_account_id::RULE,
+    &e013_region::RULE,
+    &e014_principal_arn::RULE,
+    &e015_group_principal::RULE,
+    &e016_wildcard_principal::RULE,
+    &e017_alias::RULE,
+    &e018_name_collision::RULE,
+    &e019_tag_limits::RULE,
+    &e020_tag_count::RULE,
+    &e021_rotation_unsupported::RULE,
+    &e022_class_bound::RULE,
+    &e023_description_length::RULE,
+    &e024_policy_size::RULE,
+    &e025_lockout::RULE,
+    &e026_cloudformation_limits::RULE,
+    &e027_unknown_placeholder::RULE,
+    &e028_key_usage::RULE,
+    &e029_grant_operations::RULE,
+    &e030_grant_name::RULE,
+    &e031_renamed_from::RULE,
+    &e032_service_key_spec::RULE,
+    &e033_lint_config::RULE,
+];
+
+/// A diagnostic code and what produces it.
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// The doc comment: what it checks / why / example.
+    pub explanation: &'static str,
+    pub check: Check,
+}
+
+/// Where a rule runs.
+pub enum Check {
+    /// Reported while loading the file (syntax, schema).
+    Load,
+    /// On the typed spec, before planning.
+    Spec(fn(&SpecContext, &mut Vec<Diagnostic>)),
+    /// On the planned keys.
+    Plan(fn(&PlanContext, &mut Vec<Diagnostic>)),
+    /// On the rendered output.
+    Render,
+}
+
+impl Rule {
+    /// A diagnostic of this rule at its default severity.
+    pub fn diag(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.code, self.severity, message)
+    }
+
+    /// The explanation with the doc comment's leading space removed.
+    pub fn explain(&self) -> String {
+        self.explanation
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+
+    /// Whether the rule is guidance (re-levelable) rather than a hard error.
+    pub fn is_guidance(&self) -> bool {
+        self.code.starts_with("KG")
+    }
+}
+
+/// Looks a rule up by code (case-insensitive).
+pub fn find(code: &str) -> Option<&'static Rule> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// What spec rules see.
+pub struct SpecContext<'a> {
+    pub spec: &'a Spec,
+    pub source: &'a SourceFile,
+}
+
+impl SpecContext<'_> {
+    /// The span of the value at `pointer`.
+    pub fn at(&self, pointer: &str) -> Option<Span> {
+        self.source.value_span(pointer)
+    }
+
+    /// The span of the key that introduced `pointer`.
+    pub fn key_at(&self, pointer: &str) -> Option<Span> {
+        self.source.key_span(pointer)
+    }
+}
+
+/// What plan rules see.
+pub struct PlanContext<'a> {
+    pub spec: &'a Spec,
+    pub source: &'a SourceFile,
+    pub plan: &'a Plan,
+}
+
+impl PlanContext<'_> {
+    pub fn at(&self, pointer: &str) -> Option<Span> {
+        self.source.value_span(pointer)
+    }
+
+    pub fn key_at(&self, pointer: &str) -> Option<Span> {
+        self.source.key_span(pointer)
+    }
+}
+
+/// Runs every spec rule.
+pub fn check_spec(cx: &SpecContext) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in ALL {
+        if let Check::Spec(f) = rule.check {
+            f(cx, &mut out);
+        }
+    }
+    out
+}
+
+/// Runs every plan rule.
+pub fn check_plan(cx: &PlanContext) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in ALL {
+        if let Check::Plan(f) = rule.check {
+            f(cx, &mut out);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for r in ALL {
+            assert!(codes.insert(r.code), "duplicate code {}", r.code);
+            assert!(names.insert(r.name), "duplicate name {}", r.name);
+        }
+    }
+
+    #[test]
+    fn codes_are_in_order_and_well_formed() {
+        for pair in ALL.windows(2) {
+            let key = |c: &str| (c.starts_with("KG"), c.to_string());
+            assert!(
+                key(pair[0].code) < key(pair[1].code),
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
+        }
+        for r in ALL {
+            let digits = r.code.trim_start_matches("KG").trim_start_matches('E');
+            assert!(
+                digits.len() == 3 && digits.chars().all(|c| c.is_ascii_digit()),
+                "{}",
+                r.code
+            );
+            assert!(
+                r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                r.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_is_documented_in_three_parts() {
+        for r in ALL {
+            let text = r.explain();
+            for part in ["## What it checks", "## Why", "## Example"] {
+                assert!(text.contains(part), "{} lacks `{part}`", r.code);
+            }
+            assert!(text.contains("```yaml"), "{} has no example spec", r.code);
+            assert!(!r.summary.is_empty());
+        }
+    }
+
+    #[test]
+    fn hard_errors_are_errors() {
+        for r in ALL.iter().filter(|r| !r.is_guidance()) {
+            assert_eq!(r.severity, Severity::Error, "{}", r.code);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! The rules, one module each; the registry is `check::ALL`.
+
+pub mod arn;
+pub mod common;
+pub mod e001_yaml_syntax;
+pub mod e002_duplicate_key;
+pub mod e003_unknown_field;
+pub mod e004_wrong_type;
+pub mod e005_missing_field;
+pub mod e006_unknown_value;
+pub mod e007_out_of_range;
+pub mod e008_empty_list;
+pub mod e009_unsupported_version;
+pub mod e010_invalid_name;
+pub mod e011_unknown_reference;
+pub mod e012_account_id;
+pub mod e013_region;
+pub mod e014_principal_arn;
+pub mod e015_group_principal;
+pub mod e016_wildcard_principal;
+pub mod e017_alias;
+pub mod e018_name_collision;
+pub mod e019_tag_limits;
+pub mod e020_tag_count;
+pub mod e021_rotation_unsupported;
+pub mod e022_class_bound;
+pub mod e023_description_length;
+pub mod e024_policy_size;
+pub mod e025_lockout;
+pub mod e026_cloudformation_limits;
+pub mod e027_unknown_placeholder;
+pub mod e028_key_usage;
+pub mod e029_grant_operations;
+pub mod e030_grant_name;
+pub mod e031_renamed_from;
+pub mod e032_service_key_spec;
+pub mod e033_lint_config;
