@@ -104,7 +104,14 @@ pub fn changes(out: &Path, files: &FileSet, managed: &[&str]) -> Result<Changes,
 fn read_if_file(path: &Path) -> Result<Option<String>, WriteError> {
     match fs::read(path) {
         Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
-        Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => Ok(None),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
         Err(e) if e.kind() == io::ErrorKind::IsADirectory || path.is_dir() => {
             Ok(Some(String::new()))
         }
