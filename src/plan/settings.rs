@@ -261,7 +261,10 @@ impl KeyBuilder {
             (Some(dr), true) => Some(Replica {
                 region: dr.clone(),
                 terraform_name: format!("{terraform_name}_replica"),
-                logical_id: format!("{}Replica", identity.logical_id()),
+                logical_id: format!(
+                    "{}Replica",
+                    previous.as_ref().unwrap_or(&identity).logical_id()
+                ),
                 // Grants live on the primary key only.
                 policy: policy::build(
                     &PolicyInput {
