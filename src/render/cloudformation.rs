@@ -104,7 +104,15 @@ pub fn render(
             header: header(spec_name),
             env,
             keys: replicated,
-            parameter_names: serde_json::to_string(&names).unwrap_or_default(),
+            // A JMESPath list of raw strings: no double quotes, so the shell line quotes simply.
+            parameter_names: format!(
+                "[{}]",
+                names
+                    .iter()
+                    .map(|n| format!("'{n}'"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
         };
         let text = tidy(&templates.render("cloudformation/dr.yaml", &dr)?);
         let file = format!("{}-dr.yaml", env.name);
