@@ -301,3 +301,6 @@ fn previous_identity(spec: &Spec, identity: &Identity) -> Option<Identity> {
         ..identity.clone()
     })
 }
+
+#[cfg(test)]
+mod tests;
