@@ -95,6 +95,8 @@ pub struct Key {
 #[derive(Debug, Clone, Serialize)]
 pub struct Replica {
     pub region: String,
+    /// The key's tags with `{region}` evaluated for the replica's region.
+    pub tags: IndexMap<String, String>,
     pub terraform_name: String,
     pub logical_id: String,
     pub policy: PolicyDocument,

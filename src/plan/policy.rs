@@ -223,9 +223,24 @@ fn use_statements(input: &PolicyInput, u: &Use, region: &str, root: &str) -> Vec
     exact.sort();
     exact.dedup();
 
+    // Every account whose principals may call: the environment's, the external
+    // accounts, and the account of any principal named from elsewhere (which
+    // the check stage reports as cross-account unless the environment allows it).
     let mut callers = vec![input.account.to_string()];
-    callers.extend(u.external_accounts.iter().cloned());
-    callers.dedup();
+    let principal_accounts = exact
+        .iter()
+        .chain(&patterns)
+        .filter_map(|p| p.split(':').nth(4));
+    for account in u
+        .external_accounts
+        .iter()
+        .map(String::as_str)
+        .chain(principal_accounts)
+    {
+        if !account.is_empty() && !callers.iter().any(|c| c == account) {
+            callers.push(account.to_string());
+        }
+    }
     let via: Vec<String> = u
         .services
         .iter()

@@ -159,25 +159,31 @@ impl KeyBuilder {
                 owners.join("+")
             }),
         };
-        let mut tags = IndexMap::new();
-        tags.insert("Environment".to_string(), env_name.to_string());
-        tags.insert("DataClass".to_string(), data_classes.join("+"));
-        tags.insert("Owner".to_string(), owner);
-        tags.insert("Workload".to_string(), identity.workload_part().to_string());
-        tags.insert("ManagedBy".to_string(), "kms-gen".to_string());
-        if !compliance.is_empty() {
-            tags.insert("Compliance".to_string(), compliance.join("+"));
-        }
-        let own_tags = identity.workload.as_ref().map(|w| &workload(w).tags);
-        for (k, v) in spec
-            .defaults
-            .tags
-            .iter()
-            .chain(&env.tags)
-            .chain(own_tags.into_iter().flatten())
-        {
-            tags.insert(k.clone(), expand(v, &scope));
-        }
+        // Tags are evaluated per region, like policies: a replica's `{region}` is its own.
+        let tags_in = |region: &str| {
+            let scope = Scope { region, ..scope };
+            let mut tags = IndexMap::new();
+            tags.insert("Environment".to_string(), env_name.to_string());
+            tags.insert("DataClass".to_string(), data_classes.join("+"));
+            tags.insert("Owner".to_string(), owner.clone());
+            tags.insert("Workload".to_string(), identity.workload_part().to_string());
+            tags.insert("ManagedBy".to_string(), "kms-gen".to_string());
+            if !compliance.is_empty() {
+                tags.insert("Compliance".to_string(), compliance.join("+"));
+            }
+            let own_tags = identity.workload.as_ref().map(|w| &workload(w).tags);
+            for (k, v) in spec
+                .defaults
+                .tags
+                .iter()
+                .chain(&env.tags)
+                .chain(own_tags.into_iter().flatten())
+            {
+                tags.insert(k.clone(), expand(v, &scope));
+            }
+            tags
+        };
+        let tags = tags_in(&env.region);
 
         let description = match &identity.workload {
             Some(w) if workload(w).description.is_some() => {
@@ -260,6 +266,7 @@ impl KeyBuilder {
         let replica = match (&env.dr_region, multi_region) {
             (Some(dr), true) => Some(Replica {
                 region: dr.clone(),
+                tags: tags_in(dr),
                 terraform_name: format!("{terraform_name}_replica"),
                 logical_id: format!(
                     "{}Replica",

@@ -357,3 +357,31 @@ fn planning_is_deterministic_whatever_the_workload_order() {
     };
     assert_eq!(ids(&a), ids(&b));
 }
+
+#[test]
+fn replica_tags_evaluate_region_placeholders_for_the_dr_region() {
+    let p = plan(&spec(&format!(
+        "{BASE}workloads:\n  app: {{ owner: t, data_classes: [internal], environments: [prod], multi_region: true, tags: {{ Site: \"{{region}}\" }} }}\n"
+    )));
+    let k = key(&p, "prod", "app-internal-prod");
+    assert_eq!(k.tags["Site"], "eu-west-1");
+    assert_eq!(k.replica.as_ref().unwrap().tags["Site"], "eu-central-1");
+}
+
+#[test]
+fn callers_include_the_accounts_of_principals_from_elsewhere() {
+    let p = plan(&spec(&format!(
+        "{BASE}workloads:\n  app: {{ owner: t, data_classes: [internal], environments: [prod], external_accounts: [\"444444444444\"], key_users: [\"arn:aws:iam::555555555555:role/reader\"] }}\n"
+    )));
+    let k = key(&p, "prod", "app-internal-prod");
+    let use_ = k
+        .policy
+        .statements
+        .iter()
+        .find(|s| s.sid == "UseApp")
+        .unwrap();
+    assert_eq!(
+        use_.condition["StringEquals"]["kms:CallerAccount"],
+        serde_json::json!(["222222222222", "444444444444", "555555555555"])
+    );
+}

@@ -28,6 +28,8 @@ struct KeyContext<'a> {
     cloudformation_policy: &'a PolicyDocument,
     /// Tags as CloudFormation's list of `{Key, Value}`.
     tag_list: Vec<Tag<'a>>,
+    /// The replica's tags, likewise (empty without a replica).
+    replica_tag_list: Vec<Tag<'a>>,
 }
 
 #[derive(Serialize)]
@@ -141,12 +143,17 @@ fn key_context(key: &Key) -> KeyContext<'_> {
     KeyContext {
         key,
         cloudformation_policy: key.policy_with_grants.as_ref().unwrap_or(&key.policy),
-        tag_list: key
-            .tags
-            .iter()
-            .map(|(k, v)| Tag { key: k, value: v })
-            .collect(),
+        tag_list: tag_list(&key.tags),
+        replica_tag_list: key
+            .replica
+            .as_ref()
+            .map(|r| tag_list(&r.tags))
+            .unwrap_or_default(),
     }
+}
+
+fn tag_list(tags: &indexmap::IndexMap<String, String>) -> Vec<Tag<'_>> {
+    tags.iter().map(|(k, v)| Tag { key: k, value: v }).collect()
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -63,7 +63,7 @@ resource "aws_kms_replica_key" "{{ key.replica.terraform_name }}" {
 
   policy = jsonencode({{ key.replica.policy | hcl(indent=2) }})
 
-  tags = {{ key.tags | hcl(indent=2) }}
+  tags = {{ key.replica.tags | hcl(indent=2) }}
 {%- if key.prevent_destroy %}
 
   lifecycle {
