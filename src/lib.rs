@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod diagnostic;
 pub mod load;
+pub mod lock;
 pub mod placeholders;
 pub mod plan;
 pub mod render;
