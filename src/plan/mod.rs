@@ -108,6 +108,9 @@ pub struct PlannedGrant {
     pub name: String,
     pub workload: String,
     pub terraform_name: String,
+    /// The Terraform name the grant had before its workload was renamed.
+    #[serde(skip)]
+    pub previous_terraform_name: Option<String>,
     pub grantee: String,
     pub operations: Vec<GrantOperation>,
     pub encryption_context: IndexMap<String, String>,

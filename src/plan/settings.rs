@@ -225,6 +225,9 @@ impl KeyBuilder {
         users.dedup();
 
         let terraform_name = identity.terraform_name();
+        let grant_name = |key_tf: &str, workload: &str, grant: &str| {
+            heck::ToSnakeCase::to_snake_case(format!("{key_tf}-{workload}-{grant}").as_str())
+        };
         let grants: Vec<PlannedGrant> = workloads
             .iter()
             .flat_map(|name| {
@@ -232,16 +235,29 @@ impl KeyBuilder {
                     workload: name,
                     ..scope
                 };
+                let w = workload(name);
                 let tf = terraform_name.clone();
-                workload(name).grants.iter().map(move |g| PlannedGrant {
-                    name: g.name.clone(),
-                    workload: name.clone(),
-                    terraform_name: heck::ToSnakeCase::to_snake_case(
-                        format!("{tf}-{name}-{}", g.name).as_str(),
-                    ),
-                    grantee: expand(&g.grantee, &scope),
-                    operations: g.operations.clone(),
-                    encryption_context: g.encryption_context.clone(),
+                let old_tf = previous
+                    .as_ref()
+                    .map_or_else(|| tf.clone(), Identity::terraform_name);
+                w.grants.iter().map(move |g| {
+                    let terraform_name = grant_name(&tf, name, &g.name);
+                    // A grant's address holds its workload's name, even on a shared
+                    // key, so a rename moves it too.
+                    let previous_terraform_name = w
+                        .renamed_from
+                        .as_deref()
+                        .map(|old| grant_name(&old_tf, old, &g.name))
+                        .filter(|old| *old != terraform_name);
+                    PlannedGrant {
+                        name: g.name.clone(),
+                        workload: name.clone(),
+                        terraform_name,
+                        previous_terraform_name,
+                        grantee: expand(&g.grantee, &scope),
+                        operations: g.operations.clone(),
+                        encryption_context: g.encryption_context.clone(),
+                    }
                 })
             })
             .collect();

@@ -30,6 +30,22 @@ struct KeyContext<'a> {
     tag_list: Vec<Tag<'a>>,
     /// The replica's tags, likewise (empty without a replica).
     replica_tag_list: Vec<Tag<'a>>,
+    /// The alias, then those kept during a rename.
+    alias_resources: Vec<AliasResource<'a>>,
+    /// The replica's aliases, likewise (empty without a replica).
+    replica_alias_resources: Vec<AliasResource<'a>>,
+}
+
+/// An `AWS::KMS::Alias` resource. Its logical id follows the identity that
+/// gave the alias (not the key's logical id, which a rename keeps), so a
+/// rename adds the new alias as a new resource and leaves the old one as it
+/// is: replacing an alias resource in place would create the old name twice.
+#[derive(Serialize)]
+struct AliasResource<'a> {
+    logical_id: String,
+    name: &'a str,
+    /// Kept beside the new alias while `renamed_from` is in the spec.
+    kept: bool,
 }
 
 #[derive(Serialize)]
@@ -102,6 +118,11 @@ pub fn render(
             .map(|k| format!("{}Arn", k.key.logical_id))
             .collect();
         let count = replicated.len();
+        let resources = count
+            + replicated
+                .iter()
+                .map(|k| k.replica_alias_resources.len())
+                .sum::<usize>();
         let dr = Context {
             header: header(spec_name),
             env,
@@ -122,7 +143,7 @@ pub fn render(
             &env.name,
             &file,
             &text,
-            count * 2,
+            resources,
             count,
             count,
             &mut errors,
@@ -149,7 +170,32 @@ fn key_context(key: &Key) -> KeyContext<'_> {
             .as_ref()
             .map(|r| tag_list(&r.tags))
             .unwrap_or_default(),
+        alias_resources: alias_resources(key, "Alias"),
+        replica_alias_resources: if key.replica.is_some() {
+            alias_resources(key, "ReplicaAlias")
+        } else {
+            Vec::new()
+        },
     }
+}
+
+fn alias_resources<'a>(key: &'a Key, suffix: &str) -> Vec<AliasResource<'a>> {
+    let current = AliasResource {
+        logical_id: format!("{}{suffix}", key.identity.logical_id()),
+        name: &key.alias,
+        kept: false,
+    };
+    // The plan keeps one alias per previous identity.
+    let kept = key
+        .previous
+        .iter()
+        .zip(&key.previous_aliases)
+        .map(|(previous, name)| AliasResource {
+            logical_id: format!("{}{suffix}", previous.logical_id()),
+            name,
+            kept: true,
+        });
+    std::iter::once(current).chain(kept).collect()
 }
 
 fn tag_list(tags: &indexmap::IndexMap<String, String>) -> Vec<Tag<'_>> {

@@ -11,6 +11,7 @@ pub mod terraform;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
 use tera::{Kwargs, State, Tera, TeraResult};
 
 use crate::diagnostic::Diagnostic;
@@ -55,6 +56,8 @@ pub enum RenderError {
     },
     /// The output breaks a target's limits (errors among the diagnostics).
     Limits(Vec<Diagnostic>),
+    /// Two files would take one path.
+    Conflict(String),
 }
 
 impl std::fmt::Display for RenderError {
@@ -65,6 +68,7 @@ impl std::fmt::Display for RenderError {
                 write!(f, "cannot read templates from {}: {error}", path.display())
             }
             RenderError::Limits(d) => write!(f, "{} output limit(s) exceeded", d.len()),
+            RenderError::Conflict(message) => f.write_str(message),
         }
     }
 }
@@ -86,6 +90,14 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     (
         "terraform/outputs.tf",
         include_str!("../../templates/terraform/outputs.tf"),
+    ),
+    (
+        "terraform/moved.tf",
+        include_str!("../../templates/terraform/moved.tf"),
+    ),
+    (
+        "terraform/removed.tf",
+        include_str!("../../templates/terraform/removed.tf"),
     ),
     (
         "cloudformation/stack.yaml",
@@ -209,6 +221,29 @@ pub fn tidy(text: &str) -> String {
     out
 }
 
+/// One environment's keys given up with `--forget`, from the lock: Terraform
+/// gets `removed` blocks that drop them from its state and keep them in AWS.
+/// Carries the environment's account and regions, since the environment may
+/// have left the spec while its `removed` blocks still need a provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForgottenEnv {
+    pub name: String,
+    pub account: String,
+    pub region: String,
+    /// Set when a forgotten key has a replica (its provider must stay).
+    pub dr_region: Option<String>,
+    pub keys: Vec<ForgottenKey>,
+}
+
+/// A forgotten key: its name, what it protected, and its Terraform addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForgottenKey {
+    pub name: String,
+    /// `payments (pci)`, for the comment above its blocks.
+    pub protects: String,
+    pub addresses: Vec<String>,
+}
+
 /// Renders `plan` for each target.
 pub fn render(
     plan: &Plan,
@@ -216,10 +251,23 @@ pub fn render(
     targets: &[Target],
     templates: &Templates,
 ) -> Result<Rendered, RenderError> {
+    render_with(plan, spec_name, targets, templates, &[])
+}
+
+/// Renders `plan` for each target, with the `removed` blocks of forgotten keys.
+pub fn render_with(
+    plan: &Plan,
+    spec_name: &str,
+    targets: &[Target],
+    templates: &Templates,
+    forgotten: &[ForgottenEnv],
+) -> Result<Rendered, RenderError> {
     let mut out = Rendered::default();
     for target in targets {
         match target {
-            Target::Terraform => terraform::render(plan, spec_name, templates, &mut out)?,
+            Target::Terraform => {
+                terraform::render(plan, spec_name, templates, forgotten, &mut out)?
+            }
             Target::Cloudformation => cloudformation::render(plan, spec_name, templates, &mut out)?,
         }
     }

@@ -78,6 +78,16 @@ resource "aws_kms_alias" "{{ key.replica.terraform_name }}" {
   name          = {{ key.alias | hcl_string }}
   target_key_id = aws_kms_replica_key.{{ key.replica.terraform_name }}.key_id
 }
+{%- for alias in key.previous_aliases %}
+
+# Kept while `renamed_from` is in the spec, so running applications keep working.
+resource "aws_kms_alias" "{{ key.replica.terraform_name }}_previous_{{ loop.index }}" {
+  provider = aws.dr
+
+  name          = {{ alias | hcl_string }}
+  target_key_id = aws_kms_replica_key.{{ key.replica.terraform_name }}.key_id
+}
+{%- endfor %}
 {%- endif %}
 {%- if not loop.last %}
 {# a blank line between keys #}
