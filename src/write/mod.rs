@@ -2,7 +2,9 @@
 //!
 //! The new tree is assembled in a staging folder beside the output folder
 //! (a copy of it, so the user's own files come along), then swapped in with
-//! two renames. A failure before the swap leaves the previous output as it was.
+//! two renames. A failure before the swap leaves the previous output as it was;
+//! an interruption between the renames leaves it aside, and [`recover`] puts
+//! it back before the next render looks at the output.
 //!
 //! A file is kms-gen's when its first lines carry the generated header. Any
 //! other file is the user's: never overwritten or removed without `--force`,
@@ -144,6 +146,33 @@ fn walk(out: &Path, rel: &Path) -> Result<Vec<PathBuf>, WriteError> {
     Ok(found)
 }
 
+/// The staging folder and the aside folder of `out`, beside it.
+fn swap_paths(out: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let staging = parent.join(format!(".{name}.kms-gen-new"));
+    let old = parent.join(format!(".{name}.kms-gen-old"));
+    (parent, staging, old)
+}
+
+/// Puts back an output folder a render left aside when it was interrupted
+/// between its two renames (the output folder missing, the aside one there).
+/// Without this the next render would start from an empty folder and the
+/// user's own files in it would be lost.
+pub fn recover(out: &Path) -> Result<(), WriteError> {
+    let (_, _, old) = swap_paths(out);
+    if !out.exists() && old.is_dir() {
+        fs::rename(&old, out).map_err(io_err(&old))?;
+    }
+    Ok(())
+}
+
 /// Applies `changes` so that `out` holds `files`: all or nothing.
 /// User files in the way are an error unless `force`.
 pub fn apply(
@@ -158,17 +187,17 @@ pub fn apply(
     if changes.is_empty() && changes.conflicts.is_empty() {
         return Ok(());
     }
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let (parent, staging, old) = swap_paths(out);
     fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    let staging = parent.join(format!(".{name}.kms-gen-new"));
-    let old = parent.join(format!(".{name}.kms-gen-old"));
+    if !out.exists() && old.exists() {
+        // The previous output is aside (see `recover`): never delete it.
+        return Err(WriteError::Io {
+            path: old,
+            error: io::Error::other(
+                "holds the previous output of an interrupted render; run `kms-gen render` again to restore it",
+            ),
+        });
+    }
     remove_any(&staging)?;
     remove_any(&old)?;
 
@@ -202,7 +231,16 @@ pub fn apply(
     })();
     if let Err(e) = staged {
         let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+        // Name the path the user knows, not the staging copy.
+        return Err(match e {
+            WriteError::Io { path, error } => WriteError::Io {
+                path: path
+                    .strip_prefix(&staging)
+                    .map_or(path.clone(), |rel| out.join(rel)),
+                error,
+            },
+            other => other,
+        });
     }
 
     // The swap: two renames in one folder.
@@ -277,18 +315,20 @@ fn prune_empty(root: &Path, mut dir: Option<&Path>) {
     }
 }
 
+/// A unified diff of one file, `a/<label>` to `b/<label>`.
+pub fn diff_text(label: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{label}"), &format!("b/{label}"))
+        .to_string()
+}
+
 /// A unified diff of every change, for `render --check`.
 pub fn diff(files: &FileSet, changes: &Changes) -> String {
     let mut out = String::new();
     let mut one = |path: &Path, old: &str, new: &str| {
-        let p = path.display().to_string();
-        let d = similar::TextDiff::from_lines(old, new);
-        out.push_str(
-            &d.unified_diff()
-                .context_radius(3)
-                .header(&format!("a/{p}"), &format!("b/{p}"))
-                .to_string(),
-        );
+        out.push_str(&diff_text(&path.display().to_string(), old, new));
     };
     for rel in &changes.created {
         one(rel, "", &files.files[rel]);
@@ -403,6 +443,59 @@ mod tests {
             format!("{GEN}a")
         );
         assert!(!tmp.path().join(".out.kms-gen-new").exists());
+    }
+
+    #[test]
+    fn an_output_left_aside_by_an_interrupted_swap_is_put_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let first = set(&[("terraform/dev/a.tf", &format!("{GEN}a"))]);
+        apply(
+            &out,
+            &first,
+            &changes(&out, &first, &["terraform"]).unwrap(),
+            false,
+        )
+        .unwrap();
+        fs::write(out.join("terraform/dev/backend.tf"), "terraform {}\n").unwrap();
+        // As if a render stopped between its two renames.
+        let aside = tmp.path().join(".out.kms-gen-old");
+        fs::rename(&out, &aside).unwrap();
+        let second = set(&[("terraform/dev/a.tf", &format!("{GEN}a2"))]);
+        // Without recovery the write refuses rather than lose the user's files.
+        let c = changes(&out, &second, &["terraform"]).unwrap();
+        assert!(apply(&out, &second, &c, false).is_err());
+        assert!(aside.join("terraform/dev/backend.tf").is_file());
+
+        recover(&out).unwrap();
+        let c = changes(&out, &second, &["terraform"]).unwrap();
+        apply(&out, &second, &c, false).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("terraform/dev/backend.tf")).unwrap(),
+            "terraform {}\n"
+        );
+        assert!(!aside.exists());
+    }
+
+    #[test]
+    fn a_failed_write_names_the_output_path_not_the_staging_copy() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        fs::create_dir_all(out.join("terraform")).unwrap();
+        // A user file where the new environment's folder must go.
+        fs::write(out.join("terraform/qa"), "mine\n").unwrap();
+        let files = set(&[("terraform/qa/a.tf", &format!("{GEN}a"))]);
+        let c = changes(&out, &files, &["terraform"]).unwrap();
+        let e = apply(&out, &files, &c, false).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&out.join("terraform/qa").display().to_string()),
+            "{e}"
+        );
+        assert!(!e.contains("kms-gen-new"), "{e}");
+        assert_eq!(
+            fs::read_to_string(out.join("terraform/qa")).unwrap(),
+            "mine\n"
+        );
     }
 
     #[test]
