@@ -233,10 +233,10 @@ fn check_value(full: &str, arg: &Value, expr: &Expression, place: &str, seen: &m
 }
 
 fn string_problem(rule: &Value, s: &str) -> Option<String> {
-    if let Some(values) = rule["enum"].as_array() {
-        if !values.iter().any(|v| v == s) {
-            return Some(format!("`{s}` is not one of {values:?}"));
-        }
+    if let Some(values) = rule["enum"].as_array()
+        && !values.iter().any(|v| v == s)
+    {
+        return Some(format!("`{s}` is not one of {values:?}"));
     }
     if let Some(r) = rule["string_length"].as_array() {
         let n = s.chars().count() as i64;
@@ -244,23 +244,22 @@ fn string_problem(rule: &Value, s: &str) -> Option<String> {
             return Some(format!("length {n} outside {r:?}"));
         }
     }
-    if let Some(max) = rule["max_length"].as_i64() {
-        if s.chars().count() as i64 > max {
-            return Some(format!("longer than {max}"));
-        }
+    if let Some(max) = rule["max_length"].as_i64()
+        && s.chars().count() as i64 > max
+    {
+        return Some(format!("longer than {max}"));
     }
-    if let Some(pattern) = rule["regex"].as_str() {
-        if !regex::Regex::new(pattern)
+    if let Some(pattern) = rule["regex"].as_str()
+        && !regex::Regex::new(pattern)
             .expect("schema regex compiles")
             .is_match(s)
-        {
-            return Some(format!("`{s}` does not match {pattern}"));
-        }
+    {
+        return Some(format!("`{s}` does not match {pattern}"));
     }
-    if let Some(prefix) = rule["must_not_start_with"].as_str() {
-        if s.starts_with(prefix) {
-            return Some(format!("`{s}` starts with the reserved {prefix}"));
-        }
+    if let Some(prefix) = rule["must_not_start_with"].as_str()
+        && s.starts_with(prefix)
+    {
+        return Some(format!("`{s}` starts with the reserved {prefix}"));
     }
     None
 }
