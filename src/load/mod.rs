@@ -68,6 +68,13 @@ pub fn load_str(path: &Path, text: String) -> Result<Loaded, LoadError> {
             diagnostics,
         });
     }
+    // The walk already built the document and the schema accepted it: type it
+    // from that value rather than parsing the text a second time (the larger
+    // part of loading a big spec). A value the schema allows but the types do
+    // not (say `1.0` for a whole number) takes the YAML path, which reports it.
+    if let Ok(spec) = serde_json::from_value::<Spec>(document.value) {
+        return Ok(Loaded { spec, source });
+    }
     match serde_saphyr::from_str::<Spec>(&source.text) {
         Ok(spec) => Ok(Loaded { spec, source }),
         Err(e) => {

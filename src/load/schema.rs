@@ -100,12 +100,59 @@ fn validator() -> &'static jsonschema::Validator {
 
 /// Validates a document against the schema; every violation, located.
 pub fn validate(document: &Value, source: &SourceFile) -> Vec<Diagnostic> {
-    let mut diags: Vec<Diagnostic> = validator()
-        .iter_errors(document)
-        .map(|error| {
+    let errors: Vec<_> = validator().iter_errors(document).collect();
+    // A required field missing where an unknown one is written is usually that
+    // field misspelt or renamed: report it once, as the unknown field.
+    let mut missing: std::collections::HashMap<String, Vec<String>> = Default::default();
+    let mut unknown: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for e in &errors {
+        let pointer = e.instance_path().as_str().to_string();
+        match e.kind() {
+            ValidationErrorKind::Required { property } => missing
+                .entry(pointer)
+                .or_default()
+                .push(property.as_str().unwrap_or_default().to_string()),
+            ValidationErrorKind::AdditionalProperties { unexpected } => unknown
+                .entry(pointer)
+                .or_default()
+                .extend(unexpected.iter().cloned()),
+            _ => {}
+        }
+    }
+    // The missing field an unknown one stands for: its nearest match, or the only
+    // missing field when exactly one is written wrong.
+    let stands_for = |pointer: &str, field: &str| -> bool {
+        let (Some(wrong), Some(lacking)) = (unknown.get(pointer), missing.get(pointer)) else {
+            return false;
+        };
+        (wrong.len() == 1 && lacking.len() == 1)
+            || wrong
+                .iter()
+                .any(|w| nearest(w, lacking.iter().map(String::as_str)) == Some(field))
+    };
+    let mut diags: Vec<Diagnostic> = errors
+        .iter()
+        .filter_map(|error| {
             let pointer = error.instance_path().as_str().to_string();
-            let instance = error.instance();
-            describe(&pointer, error.kind(), instance, source)
+            if let ValidationErrorKind::Required { property } = error.kind()
+                && stands_for(&pointer, property.as_str().unwrap_or_default())
+            {
+                return None;
+            }
+            let lacking: Vec<String> = missing
+                .get(&pointer)
+                .into_iter()
+                .flatten()
+                .filter(|p| stands_for(&pointer, p))
+                .cloned()
+                .collect();
+            Some(describe(
+                &pointer,
+                error.kind(),
+                error.instance(),
+                source,
+                &lacking,
+            ))
         })
         .collect();
     crate::diagnostic::sort(&mut diags);
@@ -130,6 +177,7 @@ fn describe(
     kind: &ValidationErrorKind,
     instance: &Value,
     source: &SourceFile,
+    missing: &[String],
 ) -> Diagnostic {
     let at = source.value_span(pointer);
     let path = dotted(pointer);
@@ -140,9 +188,18 @@ fn describe(
             let known = subschema_at(pointer)
                 .map(property_names)
                 .unwrap_or_default();
-            let hint = match nearest(&field, known.iter().map(String::as_str)) {
-                Some(m) => format!("did you mean `{m}`? known fields: {}", known.join(", ")),
-                None => format!("known fields here: {}", known.join(", ")),
+            let hint = match (nearest(&field, known.iter().map(String::as_str)), missing) {
+                (Some(m), _) => format!("did you mean `{m}`? known fields: {}", known.join(", ")),
+                (None, [only]) => format!(
+                    "did you mean `{only}`, which is required here? known fields: {}",
+                    known.join(", ")
+                ),
+                (None, []) => format!("known fields here: {}", known.join(", ")),
+                (None, several) => format!(
+                    "required here: {}; known fields: {}",
+                    several.join(", "),
+                    known.join(", ")
+                ),
             };
             Diagnostic::error("E003", format!("unknown field `{field}` in {path}"))
                 .hint(hint)
@@ -156,6 +213,17 @@ fn describe(
             )
             .hint(format!("add `{field}:` here"))
             .at(source.key_span(pointer))
+        }
+        // A file with nothing but comments (or nothing at all).
+        ValidationErrorKind::Type { .. } if pointer.is_empty() && instance.is_null() => {
+            Diagnostic::error("E004", "the spec is empty")
+                .hint("start from `kms-gen init`, or write `version: 1` with `data_classes`, `environments` and `workloads`")
+                .at(at.or(Some(crate::source::Span {
+                    line: 1,
+                    col: 1,
+                    start: 0,
+                    end: 0,
+                })))
         }
         ValidationErrorKind::Type { kind } => {
             let expected = match kind {
@@ -191,9 +259,13 @@ fn describe(
                 .map(str::to_string)
                 .unwrap_or_else(|| short(instance));
             let what = enum_noun(pointer);
+            let whats = match what.strip_suffix('y') {
+                Some(stem) => format!("{stem}ies"),
+                None => format!("{what}s"),
+            };
             let hint = match nearest(&value, allowed.iter().copied()) {
-                Some(m) => format!("did you mean `{m}`? known {what}s: {}", allowed.join(", ")),
-                None => format!("known {what}s: {}", allowed.join(", ")),
+                Some(m) => format!("did you mean `{m}`? known {whats}: {}", allowed.join(", ")),
+                None => format!("known {whats}: {}", allowed.join(", ")),
             };
             Diagnostic::error("E006", format!("unknown {what} `{value}` in {path}"))
                 .hint(hint)

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Number, Value};
 use serde_saphyr::granit_parser::{
-    Event, Marker, Parser, ScalarStyle, ScanError, Span as YamlSpan,
+    Event, Marker, Parser, ScalarStyle, ScanError, Span as YamlSpan, StructureStyle,
 };
 
 use crate::diagnostic::Diagnostic;
@@ -30,6 +30,7 @@ pub fn parse(text: &str) -> Result<Document, Vec<Diagnostic>> {
         map: SourceMap::default(),
         anchors: HashMap::new(),
         diags: Vec::new(),
+        open_flow: Vec::new(),
     };
     let value = walker.stream().map_err(|d| vec![*d])?;
     if !walker.diags.is_empty() {
@@ -49,6 +50,9 @@ struct Walker<'a> {
     map: SourceMap,
     anchors: HashMap<usize, Value>,
     diags: Vec<Diagnostic>,
+    /// Flow collections (`[`, `{`) being read, innermost last: an unclosed one is
+    /// the usual cause of a syntax error reported lines later.
+    open_flow: Vec<(Span, char)>,
 }
 
 impl<'a> Walker<'a> {
@@ -108,7 +112,11 @@ impl<'a> Walker<'a> {
                 };
                 (value, anchor, span)
             }
-            Event::SequenceStart(_, anchor, _) => {
+            Event::SequenceStart(style, anchor, _) => {
+                let flow = style == StructureStyle::Flow;
+                if flow {
+                    self.open_flow.push((span, '['));
+                }
                 let mut items = Vec::new();
                 let end = loop {
                     let (event, span) = self.next()?;
@@ -118,9 +126,16 @@ impl<'a> Walker<'a> {
                     let child = pointer_push(pointer, &items.len().to_string());
                     items.push(self.node(event, span, &child, None)?);
                 };
+                if flow {
+                    self.open_flow.pop();
+                }
                 (Value::Array(items), anchor, end)
             }
-            Event::MappingStart(_, anchor, _) => {
+            Event::MappingStart(style, anchor, _) => {
+                let flow = style == StructureStyle::Flow;
+                if flow {
+                    self.open_flow.push((span, '{'));
+                }
                 let mut entries = Map::new();
                 let mut first_seen: HashMap<String, Span> = HashMap::new();
                 let end = loop {
@@ -148,6 +163,9 @@ impl<'a> Walker<'a> {
                     let value = self.node(event, value_span, &child, Some(key_span))?;
                     entries.insert(name, value);
                 };
+                if flow {
+                    self.open_flow.pop();
+                }
                 (Value::Object(entries), anchor, end)
             }
             Event::Alias(id) => {
@@ -203,14 +221,36 @@ impl<'a> Walker<'a> {
         let m = *e.marker();
         let start = self.offset(m);
         let end = (start + 1).min(self.text.len()).max(start);
+        let at = Span {
+            line: m.line(),
+            col: m.col() + 1,
+            start,
+            end,
+        };
+        // A bracket opened on an earlier line and still open is the likely cause:
+        // point at it, and show where the parser gave up as the related place.
+        if let Some((open, bracket)) = self.open_flow.last()
+            && open.line < at.line
+        {
+            let close = if *bracket == '[' { ']' } else { '}' };
+            let open = Span {
+                end: open.start + 1,
+                ..*open
+            };
+            return Diagnostic::error(
+                "E001",
+                format!(
+                    "YAML syntax error: the `{bracket}` on line {} is never closed",
+                    open.line
+                ),
+            )
+            .hint(format!("close it with `{close}`"))
+            .at(Some(open))
+            .related(Some(at), format!("the parser gave up here: {}", e.info()));
+        }
         Diagnostic::error("E001", format!("YAML syntax error: {}", e.info()))
             .hint("check the indentation and quoting on this line and the one before")
-            .at(Some(Span {
-                line: m.line(),
-                col: m.col() + 1,
-                start,
-                end,
-            }))
+            .at(Some(at))
     }
 }
 
