@@ -36,3 +36,49 @@ pub fn relevel(spec: &Spec, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(lint: &str) -> Spec {
+        let text = format!("version: 1\ndata_classes: {{}}\nenvironments: {{}}\nlint: {lint}\n");
+        serde_saphyr::from_str(&text).unwrap()
+    }
+
+    fn levels(spec: &Spec) -> Vec<(&'static str, Severity)> {
+        let diags = vec![
+            Diagnostic::new("KG007", Severity::Warning, "pattern"),
+            Diagnostic::new("KG001", Severity::Error, "shared"),
+            Diagnostic::new("E012", Severity::Error, "account"),
+        ];
+        relevel(spec, diags)
+            .into_iter()
+            .map(|d| (d.code, d.severity))
+            .collect()
+    }
+
+    #[test]
+    fn allow_drops_warn_and_deny_set_the_severity() {
+        let s = spec("{ allow: [KG007], warn: [kg001] }");
+        assert_eq!(
+            levels(&s),
+            [("KG001", Severity::Warning), ("E012", Severity::Error)]
+        );
+        let s = spec("{ deny: [KG007] }");
+        assert_eq!(levels(&s)[0], ("KG007", Severity::Error));
+    }
+
+    #[test]
+    fn the_strictest_level_wins_and_hard_errors_never_change() {
+        let s = spec("{ allow: [KG007, E012], deny: [KG007] }");
+        assert_eq!(
+            levels(&s),
+            [
+                ("KG007", Severity::Error),
+                ("KG001", Severity::Error),
+                ("E012", Severity::Error)
+            ]
+        );
+    }
+}

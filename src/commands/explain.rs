@@ -11,9 +11,13 @@ pub fn run(args: &ExplainArgs) -> io::Result<Exit> {
         None => {
             let mut text = String::new();
             for r in ALL {
+                // `as_str`: Severity's Display writes without padding.
                 text.push_str(&format!(
                     "{:<6} {:<8} {:<24} {}\n",
-                    r.code, r.severity, r.name, r.summary
+                    r.code,
+                    r.severity.as_str(),
+                    r.name,
+                    r.summary
                 ));
             }
             text.push_str(
