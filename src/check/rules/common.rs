@@ -82,3 +82,85 @@ pub fn is_valid_name(name: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
+
+/// `a SYMMETRIC_DEFAULT key`, `an ECC_NIST_P256 key`: every other spec starts with a vowel sound.
+pub fn a_key(spec: crate::load::spec::KeySpec) -> String {
+    let article = if spec == crate::load::spec::KeySpec::SymmetricDefault {
+        "a"
+    } else {
+        "an"
+    };
+    format!("{article} {spec} key")
+}
+
+/// Whether `text` matches the IAM-style pattern `pattern` (`*` any run, `?` one character).
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    // Iterative matcher with one backtrack point: linear in practice, never recursive.
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// `` `a`, `b`, `c` and 2 more ``: a short list of names for a message.
+pub fn names<S: AsRef<str>>(items: &[S], max: usize) -> String {
+    let shown: Vec<String> = items
+        .iter()
+        .take(max)
+        .map(|s| format!("`{}`", s.as_ref()))
+        .collect();
+    let rest = items.len().saturating_sub(max);
+    match (shown.len(), rest) {
+        (0, _) => String::new(),
+        (1, 0) => shown[0].clone(),
+        (n, 0) => format!("{} and {}", shown[..n - 1].join(", "), shown[n - 1]),
+        (_, r) => format!("{} and {r} more", shown.join(", ")),
+    }
+}
+
+/// Pushes `item` unless it is already there (keeps first-seen order).
+pub fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_like_arn_like() {
+        assert!(glob_match(
+            "arn:aws:iam::1:role/*",
+            "arn:aws:iam::1:role/KeyAdmins"
+        ));
+        assert!(glob_match("a*b*c", "aXXbYYc"));
+        assert!(glob_match("a?c", "abc"));
+        assert!(!glob_match("a*b", "aXXc"));
+        assert!(!glob_match("role/app-*", "role/other"));
+        assert!(glob_match("*", ""));
+    }
+
+    #[test]
+    fn lists_names_briefly() {
+        assert_eq!(names(&["a"], 3), "`a`");
+        assert_eq!(names(&["a", "b"], 3), "`a` and `b`");
+        assert_eq!(names(&["a", "b", "c", "d"], 2), "`a`, `b` and 2 more");
+    }
+}

@@ -37,6 +37,10 @@ declare_rule! {
 
 fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
     for p in principals(cx.spec) {
+        // A misspelt placeholder is E027's to report; its stand-in would not parse.
+        if crate::placeholders::unknown(p.text, &crate::placeholders::NAMES).is_some() {
+            continue;
+        }
         let hint = match parse(&with_stand_ins(p.text)) {
             Err(ArnError::Shape) | Err(ArnError::Resource) => {
                 "write a role, user or root ARN: arn:aws:iam::{account}:role/NAME"

@@ -40,16 +40,25 @@ fn check(cx: &PlanContext, out: &mut Vec<Diagnostic>) {
     for env in &cx.plan.environments {
         let mut tf: HashMap<&str, &str> = HashMap::new();
         let mut ids: HashMap<&str, &str> = HashMap::new();
+        let origin_of = |id: &str| {
+            env.keys
+                .iter()
+                .find(|k| k.id == id)
+                .and_then(|k| k.origins.last())
+                .and_then(|o| cx.key_at(&o.pointer))
+        };
         for key in &env.keys {
             let at = key.origins.last().and_then(|o| cx.key_at(&o.pointer));
             let mut clash = |what: &str, name: &str, other: &str| {
+                let other_at = origin_of(other).filter(|o| Some(*o) != at);
                 out.push(
                     RULE.diag(format!(
                         "keys `{other}` and `{}` both get the {what} `{name}`",
                         key.id
                     ))
                     .hint("rename one of the workloads or data classes so their names differ")
-                    .at(at),
+                    .at(at)
+                    .related(other_at, format!("`{other}` comes from here")),
                 );
             };
             if let Some(other) = tf.insert(&key.terraform_name, &key.id) {

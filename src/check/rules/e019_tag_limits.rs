@@ -63,43 +63,55 @@ fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
         for (k, v) in tags {
             let pointer = crate::source::pointer_push(&base, k);
             let key_at = cx.key_at(&pointer);
-            let problem = if k.is_empty() || k.chars().count() > 128 {
-                Some((
+            const CHARS: &str = "tags use letters, digits, spaces and _ . : / = + - @";
+            let (message, at, hint): (String, _, String) = if k.is_empty()
+                || k.chars().count() > 128
+            {
+                (
                     format!(
                         "tag key `{k}` has {} characters; AWS allows 1–128",
                         k.chars().count()
                     ),
                     key_at,
-                ))
+                    "shorten the tag key to at most 128 characters".into(),
+                )
             } else if k.to_ascii_lowercase().starts_with("aws:") {
-                Some((
+                (
                     format!("tag key `{k}` uses the `aws:` prefix, reserved for AWS"),
                     key_at,
-                ))
+                    format!("rename it without the prefix, e.g. `{}`", &k[4..]),
+                )
             } else if COMPUTED.contains(&k.as_str()) {
-                Some((format!("tag `{k}` is set by kms-gen on every key"), key_at))
+                (
+                    format!("tag `{k}` is set by kms-gen on every key"),
+                    key_at,
+                    "remove it: kms-gen sets Environment, DataClass, Owner, Workload and Compliance from the spec".into(),
+                )
             } else if let Some(c) = k.chars().find(|c| !allowed(*c)) {
-                Some((format!("tag key `{k}` contains `{c}`"), key_at))
+                (
+                    format!("tag key `{k}` contains `{c}`"),
+                    key_at,
+                    CHARS.into(),
+                )
             } else if v.chars().count() > 256 {
-                Some((
+                (
                     format!(
                         "tag `{k}` has a value of {} characters; AWS allows 256",
                         v.chars().count()
                     ),
                     cx.at(&pointer),
-                ))
+                    "shorten the value to at most 256 characters".into(),
+                )
+            } else if let Some(c) = v.chars().find(|c| !allowed(*c) && !"{}".contains(*c)) {
+                (
+                    format!("tag `{k}` has `{c}` in its value"),
+                    cx.at(&pointer),
+                    CHARS.into(),
+                )
             } else {
-                v.chars()
-                    .find(|c| !allowed(*c) && !"{}".contains(*c))
-                    .map(|c| (format!("tag `{k}` has `{c}` in its value"), cx.at(&pointer)))
+                continue;
             };
-            if let Some((message, at)) = problem {
-                out.push(
-                    RULE.diag(message)
-                        .hint("tags use letters, digits, spaces and _ . : / = + - @; keys up to 128, values up to 256; kms-gen sets Environment, DataClass, Owner, Workload and Compliance itself")
-                        .at(at),
-                );
-            }
+            out.push(RULE.diag(message).hint(hint).at(at));
         }
     }
 }

@@ -34,17 +34,39 @@ fn check(cx: &PlanContext, out: &mut Vec<Diagnostic>) {
     for env in &cx.plan.environments {
         for key in &env.keys {
             if key.tags.len() > MAX_TAGS {
-                let at = key.origins.first().and_then(|o| {
-                    cx.key_at(&format!("{}/tags", o.pointer))
-                        .or_else(|| cx.key_at("/defaults/tags"))
-                });
+                // The largest tag set written for this key is the one to trim.
+                let env_tags = crate::source::ptr(&["environments", &env.name, "tags"]);
+                let mut sets: Vec<(String, usize)> = vec![
+                    ("/defaults/tags".to_string(), cx.spec.defaults.tags.len()),
+                    (
+                        env_tags,
+                        cx.spec
+                            .environments
+                            .get(&env.name)
+                            .map_or(0, |e| e.tags.len()),
+                    ),
+                ];
+                for w in &key.workloads {
+                    let n = cx.spec.workloads.get(w).map_or(0, |w| w.tags.len());
+                    sets.push((crate::source::ptr(&["workloads", w, "tags"]), n));
+                }
+                let at = sets
+                    .iter()
+                    .filter(|(p, n)| *n > 0 && cx.is_written(p))
+                    .max_by_key(|(_, n)| *n)
+                    .and_then(|(p, _)| cx.key_at(p))
+                    .or_else(|| key.origins.first().and_then(|o| cx.key_at(&o.pointer)));
                 out.push(
                     RULE.diag(format!(
                         "key `{}` would carry {} tags; KMS allows {MAX_TAGS}",
                         key.id,
                         key.tags.len()
                     ))
-                    .hint("remove tags from defaults, the environment or the workload")
+                    .hint(format!(
+                        "remove at least {} tag{} here, or from defaults, the environment or the workload; kms-gen sets Environment, DataClass, Owner, Workload and ManagedBy itself",
+                        key.tags.len() - MAX_TAGS,
+                        if key.tags.len() - MAX_TAGS == 1 { "" } else { "s" }
+                    ))
                     .at(at),
                 );
             }

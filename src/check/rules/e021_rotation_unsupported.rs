@@ -43,7 +43,7 @@ fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
             && (rotation.enabled == Some(true) || rotation.period_days.is_some())
         {
             out.push(
-                RULE.diag(format!("workload `{name}` asks for rotation of a {spec} key, which KMS cannot rotate"))
+                RULE.diag(format!("workload `{name}` asks for rotation of {}, which KMS cannot rotate", super::common::a_key(spec)))
                     .hint("remove `rotation` (or set `enabled: false`); only SYMMETRIC_DEFAULT keys rotate")
                     .at(cx.key_at(&ptr(&["workloads", name, "rotation"]))),
             );

@@ -42,8 +42,8 @@ fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
                 RULE.diag(format!(
                     "workload `{name}` has a description of {n} characters; KMS allows {MAX}"
                 ))
-                .hint("shorten it")
-                .at(cx.at(&ptr(&["workloads", name, "description"]))),
+                .hint(format!("shorten it by at least {} characters", n - MAX))
+                .at(cx.key_at(&ptr(&["workloads", name, "description"]))),
             );
         }
     }

@@ -49,7 +49,8 @@ fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
                 .join(", ");
             out.push(
                 RULE.diag(format!(
-                    "workload `{name}`: a {spec} key cannot be used for {usage}"
+                    "workload `{name}`: {} cannot be used for {usage}",
+                    super::common::a_key(spec)
                 ))
                 .hint(format!("{spec} supports {allowed}"))
                 .at(cx.at(&ptr(&["workloads", name, "key_usage"]))),

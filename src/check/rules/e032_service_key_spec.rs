@@ -40,9 +40,14 @@ fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
         let spec = w.key_spec.unwrap_or(KeySpec::SymmetricDefault);
         if spec != KeySpec::SymmetricDefault && !w.services.is_empty() {
             out.push(
-                RULE.diag(format!("workload `{name}` lists services for a {spec} key; AWS services need symmetric keys"))
-                    .hint("remove `services`, or give that data a separate workload with a symmetric key")
-                    .at(cx.key_at(&ptr(&["workloads", name, "services"]))),
+                RULE.diag(format!(
+                    "workload `{name}` lists services for {}; AWS services need symmetric keys",
+                    super::common::a_key(spec)
+                ))
+                .hint(
+                    "remove `services`, or give that data a separate workload with a symmetric key",
+                )
+                .at(cx.key_at(&ptr(&["workloads", name, "services"]))),
             );
         }
     }
