@@ -80,6 +80,20 @@ pub static ALL: &[&Rule] = &[
     &e031_renamed_from::RULE,
     &e032_service_key_spec::RULE,
     &e033_lint_config::RULE,
+    &kg001_per_environment_in_prod::RULE,
+    &kg002_regulated_split::RULE,
+    &kg003_separation_of_duties::RULE,
+    &kg004_rotation_disabled::RULE,
+    &kg005_multi_region_scope::RULE,
+    &kg006_cross_account::RULE,
+    &kg007_principal_pattern::RULE,
+    &kg008_request_quota::RULE,
+    &kg009_short_deletion_window::RULE,
+    &kg010_iam_delegation_full::RULE,
+    &kg011_multi_region_without_dr::RULE,
+    &kg012_no_key_admins::RULE,
+    &kg013_unused_key::RULE,
+    &kg014_crowded_shared_key::RULE,
 ];
 
 /// A diagnostic code and what produces it.
@@ -168,6 +182,25 @@ impl PlanContext<'_> {
     pub fn key_at(&self, pointer: &str) -> Option<Span> {
         self.source.key_span(pointer)
     }
+
+    /// Whether the node at `pointer` is written in the file (not inherited or defaulted).
+    pub fn is_written(&self, pointer: &str) -> bool {
+        self.source.map.get(pointer).is_some()
+    }
+
+    /// How placeholders expand for `workload` in environment `env` (primary region).
+    pub fn scope<'s>(
+        &self,
+        env: &'s crate::plan::EnvPlan,
+        workload: &'s str,
+    ) -> crate::placeholders::Scope<'s> {
+        crate::placeholders::Scope {
+            account: &env.account,
+            env: &env.name,
+            region: &env.region,
+            workload,
+        }
+    }
 }
 
 /// Runs every spec rule.
@@ -243,6 +276,38 @@ mod tests {
             assert!(text.contains("```yaml"), "{} has no example spec", r.code);
             assert!(!r.summary.is_empty());
         }
+    }
+
+    #[test]
+    fn guidance_rules_have_the_designed_default_levels() {
+        use Severity::*;
+        // DESIGN.md's table (KG001–KG011), then the rules added since.
+        let designed = [
+            ("KG001", Error),
+            ("KG002", Info),
+            ("KG003", Warning),
+            ("KG004", Warning),
+            ("KG005", Error),
+            ("KG006", Error),
+            ("KG007", Warning),
+            ("KG008", Warning),
+            ("KG009", Warning),
+            ("KG010", Info),
+            ("KG011", Warning),
+            ("KG012", Warning),
+            ("KG013", Warning),
+            ("KG014", Warning),
+        ];
+        for (code, severity) in designed {
+            let rule = find(code).unwrap_or_else(|| panic!("{code} is not registered"));
+            assert_eq!(rule.severity, severity, "{code}");
+            assert!(
+                matches!(rule.check, Check::Plan(_)),
+                "{code} runs on the plan"
+            );
+        }
+        let guidance = ALL.iter().filter(|r| r.is_guidance()).count();
+        assert_eq!(guidance, designed.len(), "a new KG rule needs a line here");
     }
 
     #[test]
