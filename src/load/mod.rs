@@ -51,8 +51,8 @@ pub fn load_str(path: &Path, text: String) -> Result<Loaded, LoadError> {
         text,
         map: Default::default(),
     };
-    let document = match yaml::parse(&source.text) {
-        Ok(d) => d,
+    let (document, duplicates) = match yaml::parse(&source.text) {
+        Ok(parsed) => parsed,
         Err(diagnostics) => {
             return Err(LoadError::Invalid {
                 source,
@@ -61,7 +61,8 @@ pub fn load_str(path: &Path, text: String) -> Result<Loaded, LoadError> {
         }
     };
     source.map = document.map;
-    let diagnostics = schema::validate(&document.value, &source);
+    let mut diagnostics = duplicates;
+    diagnostics.extend(schema::validate(&document.value, &source));
     if !diagnostics.is_empty() {
         return Err(LoadError::Invalid {
             source,

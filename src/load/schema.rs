@@ -263,9 +263,17 @@ fn describe(
                 Some(stem) => format!("{stem}ies"),
                 None => format!("{what}s"),
             };
-            let hint = match nearest(&value, allowed.iter().copied()) {
+            let suggestion = known_alias(&value)
+                .filter(|a| allowed.contains(a))
+                .or_else(|| nearest(&value, allowed.iter().copied()));
+            let hint = match suggestion {
                 Some(m) => format!("did you mean `{m}`? known {whats}: {}", allowed.join(", ")),
                 None => format!("known {whats}: {}", allowed.join(", ")),
+            };
+            // Name the list, not the item's index in it.
+            let path = match pointer.rsplit_once('/') {
+                Some((list, index)) if index.bytes().all(|b| b.is_ascii_digit()) => dotted(list),
+                _ => path,
             };
             Diagnostic::error("E006", format!("unknown {what} `{value}` in {path}"))
                 .hint(hint)
@@ -363,6 +371,21 @@ fn short(v: &Value) -> String {
         format!("{}…", text.chars().take(60).collect::<String>())
     } else {
         text
+    }
+}
+
+/// The names people reach for that are spelt otherwise here: EBS volumes are
+/// encrypted through the EC2 API, but the service is `ebs`.
+fn known_alias(value: &str) -> Option<&'static str> {
+    match value.to_ascii_lowercase().as_str() {
+        "ec2" => Some("ebs"),
+        "elasticfilesystem" => Some("efs"),
+        "secrets-manager" | "secretmanager" => Some("secretsmanager"),
+        "cloudwatch-logs" | "cloudwatchlogs" => Some("logs"),
+        "eventbridge" => Some("events"),
+        "aurora" => Some("rds"),
+        "parameter-store" | "parameterstore" => Some("ssm"),
+        _ => None,
     }
 }
 

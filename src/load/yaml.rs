@@ -22,8 +22,10 @@ pub struct Document {
     pub map: SourceMap,
 }
 
-/// Parses `text`. Syntax errors stop the parse (E001); every duplicate key is reported (E002).
-pub fn parse(text: &str) -> Result<Document, Vec<Diagnostic>> {
+/// Parses `text`. A syntax error stops the parse (E001). A duplicate key
+/// (E002) does not: the first value is kept, so the rest of the spec can still
+/// be checked and every problem reported at once.
+pub fn parse(text: &str) -> Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut walker = Walker {
         text,
         events: Parser::new_from_str(text).peekable(),
@@ -33,13 +35,11 @@ pub fn parse(text: &str) -> Result<Document, Vec<Diagnostic>> {
         open_flow: Vec::new(),
     };
     let value = walker.stream().map_err(|d| vec![*d])?;
-    if !walker.diags.is_empty() {
-        return Err(walker.diags);
-    }
-    Ok(Document {
+    let document = Document {
         value,
         map: walker.map,
-    })
+    };
+    Ok((document, walker.diags))
 }
 
 type Events<'a> = std::iter::Peekable<Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>>;
@@ -329,13 +329,17 @@ mod tests {
 
     #[test]
     fn quoted_scalars_stay_strings() {
-        let doc = parse("a: \"111111111111\"\nb: '1'\nc: !!str 5\n").unwrap();
+        let doc = parse("a: \"111111111111\"\nb: '1'\nc: !!str 5\n")
+            .unwrap()
+            .0;
         assert_eq!(doc.value, json!({"a": "111111111111", "b": "1", "c": "5"}));
     }
 
     #[test]
     fn maps_pointers_to_lines_and_columns() {
-        let doc = parse("workloads:\n  payments:\n    owner: team\n    users: [a, b]\n").unwrap();
+        let doc = parse("workloads:\n  payments:\n    owner: team\n    users: [a, b]\n")
+            .unwrap()
+            .0;
         let owner = doc.map.get("/workloads/payments/owner").unwrap();
         assert_eq!((owner.value.line, owner.value.col), (3, 12));
         assert_eq!((owner.key.unwrap().line, owner.key.unwrap().col), (3, 5));
@@ -345,7 +349,12 @@ mod tests {
 
     #[test]
     fn reports_every_duplicate_key_with_the_first_one() {
-        let err = parse("w:\n  a: 1\n  a: 2\nx: 1\nx: 2\n").unwrap_err();
+        let (doc, err) = parse("w:\n  a: 1\n  a: 2\nx: 1\nx: 2\n").unwrap();
+        assert_eq!(
+            doc.value,
+            json!({"w": {"a": 1}, "x": 1}),
+            "the first value is kept"
+        );
         assert_eq!(err.len(), 2);
         assert_eq!(err[0].code, "E002");
         assert_eq!(err[0].span.unwrap().line, 3);
@@ -366,7 +375,7 @@ mod tests {
 
     #[test]
     fn expands_aliases() {
-        let doc = parse("a: &x [1, 2]\nb: *x\n").unwrap();
+        let doc = parse("a: &x [1, 2]\nb: *x\n").unwrap().0;
         assert_eq!(doc.value, json!({"a": [1, 2], "b": [1, 2]}));
     }
 
