@@ -8,14 +8,14 @@ declare_rule! {
     ///
     /// Names of environments, data classes and workloads (and `renamed_from`) match
     /// `^[a-z][a-z0-9-]*$`, and no workload takes a name kms-gen gives its own keys or
-    /// files: `shared`, `versions`, `providers`, `outputs`, `moved`.
+    /// files: `shared`, `versions`, `providers`, `outputs`, `moved`, `removed`.
     ///
     /// ## Why it matters
     ///
     /// Names become aliases, tags, Terraform resource names and CloudFormation logical ids;
     /// one safe alphabet keeps them valid everywhere. `shared` is the identity of keys pooled
     /// between workloads, and each workload's Terraform lands in `<workload>.tf` beside
-    /// `versions.tf`, `providers.tf`, `outputs.tf` and `moved.tf`.
+    /// `versions.tf`, `providers.tf`, `outputs.tf`, `moved.tf` and `removed.tf`.
     ///
     /// ## Example
     ///
@@ -37,7 +37,7 @@ declare_rule! {
 }
 
 /// Workload names kms-gen uses itself: the shared-key identity and generated file names.
-const RESERVED: [&str; 5] = ["shared", "versions", "providers", "outputs", "moved"];
+const RESERVED: [&str; 6] = ["shared", "versions", "providers", "outputs", "moved", "removed"];
 
 fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
     let spec = cx.spec;
