@@ -37,7 +37,14 @@ declare_rule! {
 }
 
 /// Workload names kms-gen uses itself: the shared-key identity and generated file names.
-const RESERVED: [&str; 6] = ["shared", "versions", "providers", "outputs", "moved", "removed"];
+const RESERVED: [&str; 6] = [
+    "shared",
+    "versions",
+    "providers",
+    "outputs",
+    "moved",
+    "removed",
+];
 
 fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
     let spec = cx.spec;
