@@ -12,12 +12,37 @@ pub struct Scope<'a> {
 /// The placeholders a spec may use.
 pub const NAMES: [&str; 4] = ["account", "env", "region", "workload"];
 
-/// Expands every known placeholder in `text`.
+/// Expands every known placeholder in `text`, in one pass (planning expands
+/// every principal of every key in every region, so this is on the hot path).
 pub fn expand(text: &str, scope: &Scope) -> String {
-    text.replace("{account}", scope.account)
-        .replace("{env}", scope.env)
-        .replace("{region}", scope.region)
-        .replace("{workload}", scope.workload)
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let value = after.find('}').and_then(|close| {
+            let v = match &after[1..close] {
+                "account" => scope.account,
+                "env" => scope.env,
+                "region" => scope.region,
+                "workload" => scope.workload,
+                _ => return None,
+            };
+            Some((v, close + 1))
+        });
+        match value {
+            Some((v, len)) => {
+                out.push_str(v);
+                rest = &after[len..];
+            }
+            None => {
+                out.push('{');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The first `{name}` in `text` whose name is not in `known`.
@@ -54,6 +79,19 @@ mod tests {
             ),
             "arn:aws:iam::111111111111:role/pay-prod-eu-west-1"
         );
+    }
+
+    #[test]
+    fn leaves_unknown_and_unclosed_braces_alone() {
+        let scope = Scope {
+            account: "1",
+            env: "e",
+            region: "r",
+            workload: "w",
+        };
+        assert_eq!(expand("{x}{env}{", &scope), "{x}e{");
+        assert_eq!(expand("a{{account}}b", &scope), "a{1}b");
+        assert_eq!(expand("", &scope), "");
     }
 
     #[test]
