@@ -2,6 +2,8 @@
 //! lays them out: explicit Sids, no wildcard principal, administration
 //! without cryptographic use, use limited by caller account and service.
 
+use std::borrow::Cow;
+
 use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -30,7 +32,7 @@ pub struct Statement {
     #[serde(rename = "Principal")]
     pub principal: Principal,
     #[serde(rename = "Action")]
-    pub actions: Vec<String>,
+    pub actions: Vec<Action>,
     #[serde(rename = "Resource")]
     pub resource: &'static str,
     #[serde(rename = "Condition", skip_serializing_if = "IndexMap::is_empty")]
@@ -45,6 +47,9 @@ pub enum Principal {
     #[serde(rename = "Service")]
     Service(Value),
 }
+
+/// A policy action; almost all are fixed names, so they are borrowed, not allocated.
+pub type Action = Cow<'static, str>;
 
 /// What a key's policy is built from.
 #[derive(Debug, Clone)]
@@ -66,7 +71,7 @@ pub struct PolicyInput<'a> {
 }
 
 /// Administration: manage the key, never use it, grant on it or rewrite its policy.
-pub fn admin_actions(multi_region: bool) -> Vec<String> {
+pub fn admin_actions(multi_region: bool) -> Vec<Action> {
     let mut actions: Vec<&str> = vec![
         "kms:DescribeKey",
         "kms:GetKeyPolicy",
@@ -90,7 +95,7 @@ pub fn admin_actions(multi_region: bool) -> Vec<String> {
     if multi_region {
         actions.extend(["kms:ReplicateKey", "kms:UpdatePrimaryRegion"]);
     }
-    actions.into_iter().map(str::to_string).collect()
+    actions.into_iter().map(Cow::Borrowed).collect()
 }
 
 /// Builds the policy of a key (or of its replica) for `region`.
@@ -108,11 +113,11 @@ pub fn build(input: &PolicyInput, region: &str) -> PolicyDocument {
         IamDelegation::Full => statements.push(statement(
             "AccountRootFullAccess",
             aws(std::slice::from_ref(&root)),
-            vec!["kms:*".to_string()],
+            vec!["kms:*".into()],
         )),
         IamDelegation::Admin => {
             let mut actions = admin_actions(input.multi_region);
-            actions.push("kms:PutKeyPolicy".to_string());
+            actions.push(Cow::Borrowed("kms:PutKeyPolicy"));
             statements.push(statement(
                 "AccountRootAdministration",
                 aws(std::slice::from_ref(&root)),
@@ -133,7 +138,7 @@ pub fn build(input: &PolicyInput, region: &str) -> PolicyDocument {
     if let Some(deployer) = input.deployer {
         let deployer = expand(deployer, &scope);
         let mut actions = admin_actions(input.multi_region);
-        actions.push("kms:PutKeyPolicy".to_string());
+        actions.push(Cow::Borrowed("kms:PutKeyPolicy"));
         statements.push(statement(
             "Deployer",
             aws(std::slice::from_ref(&deployer)),
@@ -193,7 +198,11 @@ pub fn with_grants(base: &PolicyDocument, grants: &[PlannedGrant]) -> PolicyDocu
             g.workload.to_upper_camel_case(),
             g.name.to_upper_camel_case()
         );
-        let actions = g.operations.iter().map(|op| format!("kms:{op}")).collect();
+        let actions = g
+            .operations
+            .iter()
+            .map(|op| Cow::Owned(format!("kms:{op}")))
+            .collect();
         let mut s = statement(&sid, aws(std::slice::from_ref(&g.grantee)), actions);
         for (k, v) in &g.encryption_context {
             s = s.when(
@@ -268,15 +277,15 @@ fn use_statements(input: &PolicyInput, u: &Use, region: &str, root: &str) -> Vec
             s.when("StringEquals", "kms:ViaService", list(via))
         }
     };
-    let use_actions: Vec<String> = input
+    let use_actions: Vec<Action> = input
         .usage
         .use_actions()
         .iter()
-        .map(|a| a.to_string())
+        .map(|a| Cow::Borrowed(*a))
         .collect();
     let grant_actions = || {
         vec![
-            "kms:CreateGrant".to_string(),
+            Cow::Borrowed("kms:CreateGrant"),
             "kms:ListGrants".into(),
             "kms:RevokeGrant".into(),
         ]
@@ -338,7 +347,7 @@ fn use_statements(input: &PolicyInput, u: &Use, region: &str, root: &str) -> Vec
 fn service_statements(kind: PrincipalKind, input: &PolicyInput, region: &str) -> Vec<Statement> {
     let account = input.account.to_string();
     let p = input.partition;
-    let actions = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let actions = |a: &[&'static str]| a.iter().map(|s| Cow::Borrowed(*s)).collect::<Vec<_>>();
     match kind {
         // AWS's documented form uses `ArnLike` and `kms:Describe*` in one statement;
         // the encryption-context key is typed String (so `StringLike`, which matches
@@ -412,7 +421,7 @@ fn service_statements(kind: PrincipalKind, input: &PolicyInput, region: &str) ->
     }
 }
 
-fn statement(sid: &str, principal: Principal, actions: Vec<String>) -> Statement {
+fn statement(sid: &str, principal: Principal, actions: Vec<Action>) -> Statement {
     Statement {
         sid: sid.to_string(),
         effect: "Allow",

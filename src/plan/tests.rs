@@ -128,7 +128,7 @@ workloads:
             .policy
             .statements
             .iter()
-            .any(|s| s.actions.contains(&"kms:Sign".to_string()))
+            .any(|s| s.actions.iter().any(|a| a == "kms:Sign"))
     );
 }
 
@@ -284,8 +284,8 @@ fn iam_delegation_and_the_deployer_shape_the_root_statement() {
     let cfn = k.policy_with_grants.as_ref().unwrap();
     let grant = cfn.statements.last().unwrap();
     assert_eq!(
-        (grant.sid.as_str(), grant.actions.as_slice()),
-        ("GrantAppG", ["kms:Decrypt".to_string()].as_slice())
+        (grant.sid.as_str(), grant.actions.join(",").as_str()),
+        ("GrantAppG", "kms:Decrypt")
     );
 }
 
