@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{RenderError, Rendered, Templates, header, tidy};
+use super::{RenderError, Rendered, Templates, header};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::plan::policy::PolicyDocument;
 use crate::plan::{EnvPlan, Key, Plan};
@@ -87,7 +87,7 @@ pub fn render(
             keys,
             parameter_names: String::new(),
         };
-        let text = tidy(&templates.render("cloudformation/stack.yaml", &primary)?);
+        let text = templates.file("cloudformation/stack.yaml", &primary, spec_name)?;
         let aliases: usize = env.keys.iter().map(|k| 1 + k.previous_aliases.len()).sum();
         check_limits(
             &env.name,
@@ -137,7 +137,7 @@ pub fn render(
                     .join(",")
             ),
         };
-        let text = tidy(&templates.render("cloudformation/dr.yaml", &dr)?);
+        let text = templates.file("cloudformation/dr.yaml", &dr, spec_name)?;
         let file = format!("{}-dr.yaml", env.name);
         check_limits(
             &env.name,

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{ForgottenEnv, RenderError, Rendered, Templates, header, tidy};
+use super::{ForgottenEnv, RenderError, Rendered, Templates, header};
 use crate::plan::{Key, Plan};
 
 #[derive(Serialize)]
@@ -200,7 +200,7 @@ pub fn render(
             insert(
                 out,
                 dir.join(file),
-                tidy(&templates.render(template, &context)?),
+                templates.file(template, &context, spec_name)?,
             )?;
         }
         let mut by_file: BTreeMap<String, Vec<&Key>> = Default::default();
@@ -216,7 +216,7 @@ pub fn render(
             insert(
                 out,
                 dir.join(file),
-                tidy(&templates.render("terraform/keys.tf", &context)?),
+                templates.file("terraform/keys.tf", &context, spec_name)?,
             )?;
         }
         let renames: Vec<Rename> = env.keys.iter().filter_map(renames).collect();
@@ -229,7 +229,7 @@ pub fn render(
             insert(
                 out,
                 dir.join("moved.tf"),
-                tidy(&templates.render("terraform/moved.tf", &context)?),
+                templates.file("terraform/moved.tf", &context, spec_name)?,
             )?;
         }
         if let Some(gone) = gone {
@@ -255,7 +255,7 @@ pub fn render(
             insert(
                 out,
                 dir.join(file),
-                tidy(&templates.render(template, &context)?),
+                templates.file(template, &context, spec_name)?,
             )?;
         }
         render_removed(spec_name, templates, gone, out)?;
@@ -281,6 +281,6 @@ fn render_removed(
         PathBuf::from("terraform")
             .join(&env.name)
             .join("removed.tf"),
-        tidy(&templates.render("terraform/removed.tf", &context)?),
+        templates.file("terraform/removed.tf", &context, spec_name)?,
     )
 }
