@@ -267,9 +267,13 @@ pub fn write(path: &Path, text: &str) -> std::io::Result<()> {
     // The process id keeps concurrent renders from sharing a temporary file.
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
+        // Name the temporary file when it is what fails: the lock is untouched.
+        let at_tmp = |e: std::io::Error| {
+            std::io::Error::new(e.kind(), format!("{e} (temporary file {})", tmp.display()))
+        };
+        let mut file = std::fs::File::create(&tmp).map_err(at_tmp)?;
+        file.write_all(text.as_bytes()).map_err(at_tmp)?;
+        file.sync_all().map_err(at_tmp)?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {

@@ -69,6 +69,12 @@ pub enum Refusal {
 pub struct Reconciled {
     /// The lock to write.
     pub lock: Lock,
+    /// The lock to write before the output: [`Reconciled::lock`] plus every
+    /// key and replica this render destroys (forgotten keys are in both). It
+    /// covers the keys of the old output and of the new one, so whichever of
+    /// the two is on disk when a write fails, the lock guards every key it
+    /// deploys. Equal to `lock` when the render drops nothing.
+    pub interim: Lock,
     /// Forgotten keys, for `removed.tf`.
     pub forgotten: Vec<ForgottenEnv>,
     /// Things the user should know, never blocking.
@@ -145,6 +151,11 @@ pub fn reconcile(
                         at_risk.push(risk);
                     }
                     warnings.extend(rehomed(env, key, entry, &renamed));
+                    // A rename keeps the old alias beside the new one; any other
+                    // change of the alias (the naming prefix or pattern) drops it.
+                    if entry.alias != key.alias && !key.previous_aliases.contains(&entry.alias) {
+                        warnings.push(alias_changed(&env.name, key, entry));
+                    }
                     let logical_id = entry.cloudformation.clone();
                     let replica = key.replica.as_ref().map(|_| match &entry.replica {
                         Some(r) => r.cloudformation.clone(),
@@ -283,8 +294,31 @@ pub fn reconcile(
                 .insert(r.name.clone(), r.entry.clone());
         }
     }
-    lock.environments
-        .retain(|_, e| !e.keys.is_empty() || !e.forgotten.is_empty());
+    // Until the new output is on disk, the keys it drops are still deployed by
+    // the old one: the interim lock keeps them.
+    let mut interim = lock.clone();
+    for r in at_risk.iter().filter(|r| !is_forgotten(r)) {
+        let env = interim
+            .environments
+            .get_mut(&r.env)
+            .expect("every environment of the old lock is in the new one");
+        match r.risk {
+            Risk::Destroyed => {
+                env.keys.insert(r.name.clone(), r.entry.clone());
+            }
+            Risk::ReplicaDestroyed => {
+                if let Some(key) = env.keys.get_mut(r.now.as_deref().unwrap_or(&r.name)) {
+                    key.replica = r.entry.replica.clone();
+                }
+            }
+            // The name stays locked either way; the lock takes the new settings.
+            Risk::Replaced => {}
+        }
+    }
+    for l in [&mut lock, &mut interim] {
+        l.environments
+            .retain(|_, e| !e.keys.is_empty() || !e.forgotten.is_empty());
+    }
 
     let forgotten = lock
         .environments
@@ -311,6 +345,7 @@ pub fn reconcile(
         .collect();
     Ok(Reconciled {
         lock,
+        interim,
         forgotten,
         warnings,
         notes,
@@ -674,6 +709,19 @@ fn rehomed(
         }
     }
     out
+}
+
+/// A kept key whose alias changes: AWS renames nothing in place, so the old
+/// alias is deleted when the change is applied, and whatever still uses it fails.
+fn alias_changed(env: &str, key: &Key, entry: &LockedKey) -> String {
+    let replica = match &key.replica {
+        Some(r) => format!(" (and of its replica in {})", r.region),
+        None => String::new(),
+    };
+    format!(
+        "the alias of key `{}` (environment {env}){replica} changes from {} to {}: the key is kept, but once this is applied {} no longer exists, so applications using it must switch to {} first; to keep the old alias, put back the `naming` (prefix or alias pattern) that gave it",
+        key.id, entry.alias, key.alias, entry.alias, key.alias
+    )
 }
 
 fn revived(env: &str, name: &str, now: &str, entry: &LockedKey) -> String {

@@ -375,3 +375,111 @@ fn data_moving_off_a_kept_key_is_a_warning() {
         r.warnings
     );
 }
+
+#[test]
+fn the_interim_lock_keeps_every_key_either_output_deploys() {
+    let old = lock_of(SPEC);
+    // Only adding: the interim lock is the new one.
+    let more = format!(
+        "{SPEC}  audit:\n    owner: team-audit\n    data_classes: [internal]\n    key_users: [\"arn:aws:iam::{{account}}:role/audit\"]\n"
+    );
+    let s = spec(&more);
+    let r = reconcile(&s, &plan(&s), &old, &Decisions::default()).unwrap();
+    assert_eq!(r.interim, r.lock);
+    assert!(
+        r.lock.environments["prod"]
+            .keys
+            .contains_key("audit-internal-prod")
+    );
+
+    // Dropping one key and adding another: the interim lock holds both.
+    let swapped = more.replace(
+        "  reports:\n    owner: team-reports\n    data_classes: [internal]\n    key_users: [\"arn:aws:iam::{account}:role/reports\"]\n",
+        "",
+    );
+    let s = spec(&swapped);
+    let allow = ["reports-internal-prod".to_string()];
+    let decisions = Decisions {
+        allow_destroy: &allow,
+        forget: &[],
+    };
+    let r = reconcile(&s, &plan(&s), &old, &decisions).unwrap();
+    let keys = |l: &Lock| -> Vec<String> { l.environments["prod"].keys.keys().cloned().collect() };
+    assert_eq!(keys(&r.lock), ["audit-internal-prod", "payments-pci-prod"]);
+    assert_eq!(
+        keys(&r.interim),
+        [
+            "audit-internal-prod",
+            "payments-pci-prod",
+            "reports-internal-prod"
+        ]
+    );
+    assert_eq!(
+        r.interim.environments["prod"].keys["reports-internal-prod"],
+        old.environments["prod"].keys["reports-internal-prod"]
+    );
+
+    // Only dropping: the interim lock is the old one, so it is not rewritten.
+    let fewer = SPEC.replace(
+        "  reports:\n    owner: team-reports\n    data_classes: [internal]\n    key_users: [\"arn:aws:iam::{account}:role/reports\"]\n",
+        "",
+    );
+    let s = spec(&fewer);
+    let r = reconcile(&s, &plan(&s), &old, &decisions).unwrap();
+    assert_eq!(r.interim, old);
+
+    // A dropped replica stays in the interim lock.
+    let s = spec(&SPEC.replace("    dr_region: eu-central-1\n", ""));
+    let allow = ["payments-pci-prod".to_string()];
+    let r = reconcile(
+        &s,
+        &plan(&s),
+        &old,
+        &Decisions {
+            allow_destroy: &allow,
+            forget: &[],
+        },
+    )
+    .unwrap();
+    assert!(
+        r.lock.environments["prod"].keys["payments-pci-prod"]
+            .replica
+            .is_none()
+    );
+    assert_eq!(
+        r.interim.environments["prod"].keys["payments-pci-prod"],
+        old.environments["prod"].keys["payments-pci-prod"]
+    );
+}
+
+#[test]
+fn an_alias_that_changes_is_a_warning_unless_a_rename_keeps_it() {
+    let old = lock_of(SPEC);
+    let prefixed = SPEC.replace(
+        "data_classes:\n",
+        "naming: { prefix: acme }\ndata_classes:\n",
+    );
+    let s = spec(&prefixed);
+    let r = reconcile(&s, &plan(&s), &old, &Decisions::default()).unwrap();
+    assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
+    assert_eq!(
+        r.warnings[0],
+        "the alias of key `payments-pci-prod` (environment prod) (and of its replica in eu-central-1) changes from alias/payments-pci-prod to alias/acme/payments-pci-prod: the key is kept, but once this is applied alias/payments-pci-prod no longer exists, so applications using it must switch to alias/acme/payments-pci-prod first; to keep the old alias, put back the `naming` (prefix or alias pattern) that gave it"
+    );
+    assert!(
+        r.warnings[1].contains("alias/reports-internal-prod to alias/acme/reports-internal-prod")
+    );
+    assert_eq!(
+        r.lock.environments["prod"].keys["payments-pci-prod"].alias,
+        "alias/acme/payments-pci-prod"
+    );
+
+    // A rename keeps the old alias beside the new one: nothing to warn about.
+    let renamed = SPEC.replace(
+        "  payments:\n    owner: team-payments\n",
+        "  card-payments:\n    renamed_from: payments\n    owner: team-payments\n",
+    );
+    let s = spec(&renamed);
+    let r = reconcile(&s, &plan(&s), &old, &Decisions::default()).unwrap();
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
