@@ -155,9 +155,86 @@ pub fn validate(document: &Value, source: &SourceFile) -> Vec<Diagnostic> {
             ))
         })
         .collect();
+    whole_number_floats(document, "", source, &mut diags);
     crate::diagnostic::sort(&mut diags);
     diags.dedup();
     diags
+}
+
+/// Whole numbers written as floats (`30.0`, `1e1`) where the schema wants an
+/// integer. JSON Schema counts `30.0` as an integer, but the spec types do
+/// not: report each one here, with the other schema errors, rather than let
+/// typing fail on the first of them after the schema passed.
+fn whole_number_floats(
+    value: &Value,
+    pointer: &str,
+    source: &SourceFile,
+    out: &mut Vec<Diagnostic>,
+) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                whole_number_floats(v, &pointer_push(pointer, k), source, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                whole_number_floats(v, &pointer_push(pointer, &i.to_string()), source, out);
+            }
+        }
+        Value::Number(n) if n.is_f64() => {
+            let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0) else {
+                return; // not whole: the schema reports it as a wrong type
+            };
+            if !subschema_at(pointer).is_some_and(wants_integer) {
+                return;
+            }
+            // Exact below 2^53; beyond that no whole number fits the spec anyway.
+            let hint = if f.abs() < 9_007_199_254_740_992.0 {
+                format!("write `{}`", f as i64)
+            } else {
+                "write a whole number, without a decimal point or exponent".to_string()
+            };
+            out.push(
+                Diagnostic::error(
+                    "E004",
+                    format!(
+                        "{} must be a whole number, found `{}`",
+                        dotted(pointer),
+                        scalar_text(source, pointer, value)
+                    ),
+                )
+                .hint(hint)
+                .at(source.value_span(pointer)),
+            );
+        }
+        _ => {}
+    }
+}
+
+fn wants_integer(schema: &Value) -> bool {
+    match schema.get("type") {
+        Some(Value::String(t)) => t == "integer",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+        _ => false,
+    }
+}
+
+/// A scalar as the user wrote it (`012345678901`, `0o12`, `1e1`, `True`), so
+/// that hints quote their text and not the number YAML read from it; the
+/// value itself when the text is not that scalar (an alias, say).
+fn scalar_text(source: &SourceFile, pointer: &str, value: &Value) -> String {
+    let written = source
+        .map
+        .get(pointer)
+        .and_then(|n| source.text.get(n.value.start..n.value.end))
+        .map(str::trim);
+    match written {
+        Some(text) if !text.contains('\n') && super::yaml::resolve_plain(text) == *value => {
+            text.to_string()
+        }
+        _ => short(value),
+    }
 }
 
 /// `/workloads/payments/rotation` → `workloads.payments.rotation`.
@@ -235,13 +312,13 @@ fn describe(
                     .join(" or "),
             };
             let found = json_type(instance);
-            let hint = type_hint(&expected, instance);
+            let written = scalar_text(source, pointer, instance);
+            let hint = type_hint(&expected, instance, &written);
             Diagnostic::error(
                 "E004",
                 format!(
-                    "{path} must be {}, found {found} `{}`",
+                    "{path} must be {}, found {found} `{written}`",
                     article(&expected),
-                    short(instance)
                 ),
             )
             .hint(hint)
@@ -346,10 +423,12 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
-fn type_hint(expected: &str, instance: &Value) -> String {
+/// How to fix a value of the wrong type; `written` is its text in the spec.
+fn type_hint(expected: &str, instance: &Value, written: &str) -> String {
     match (expected, instance) {
-        ("string", Value::Number(n)) => format!("quote it: \"{n}\""),
-        ("string", Value::Bool(b)) => format!("quote it: \"{b}\""),
+        // Quote what was written: `012345678901` is the number 12345678901,
+        // but the account id the user means keeps its leading zero.
+        ("string", Value::Number(_) | Value::Bool(_)) => format!("quote it: \"{written}\""),
         ("boolean", Value::String(s)) => {
             format!("`{s}` is a string in YAML 1.2, which kms-gen reads; write `true` or `false`")
         }
