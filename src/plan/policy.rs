@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::services::{self, Access, PrincipalKind};
 use super::{PlannedGrant, Use};
-use crate::load::spec::{IamDelegation, KeyUsage, Service};
+use crate::load::spec::{GrantOperation, IamDelegation, KeySpec, KeyUsage, Service};
 use crate::placeholders::{Scope, expand};
 
 /// An IAM policy document, serialized in AWS's field names and order.
@@ -66,6 +66,7 @@ pub struct PolicyInput<'a> {
     pub uses: &'a [Use],
     pub services: &'a [Service],
     pub usage: KeyUsage,
+    pub key_spec: KeySpec,
     pub multi_region: bool,
     pub grantees: Vec<String>,
 }
@@ -189,31 +190,107 @@ pub fn build(input: &PolicyInput, region: &str) -> PolicyDocument {
     }
 }
 
-/// The policy CloudFormation gets: `base` plus one statement per grant.
+/// The policy CloudFormation gets: `base` plus each grant as statements that
+/// allow no more than the grant does.
+///
+/// Per grant, all limited by `kms:CallerAccount` = the grantee's account:
+///
+/// - `Grant<Workload><Name>`: its operations; with an `encryption_context`, only
+///   those that take one, under an exact match like the grant's
+///   `EncryptionContextEquals` constraint (`StringEquals kms:EncryptionContext:<k>`
+///   per pair, and `ForAllValues:StringEquals kms:EncryptionContextKeys` = the keys);
+/// - `Grant<Workload><Name>NoContext`: with an `encryption_context`, the operations
+///   that take none (DescribeKey, RetireGrant …), which a grant constraint does not
+///   limit either;
+/// - `Grant<Workload><Name>CreateGrant`: `kms:CreateGrant`, only for grants of at most
+///   the grant's operations (`ForAllValues:StringEquals kms:GrantOperations`) and, with
+///   an `encryption_context`, only with the same exact constraint — as KMS requires of
+///   grants made from a grant.
 pub fn with_grants(base: &PolicyDocument, grants: &[PlannedGrant]) -> PolicyDocument {
     let mut doc = base.clone();
     for g in grants {
-        let sid = format!(
-            "Grant{}{}",
-            g.workload.to_upper_camel_case(),
-            g.name.to_upper_camel_case()
-        );
-        let actions = g
-            .operations
-            .iter()
-            .map(|op| Cow::Owned(format!("kms:{op}")))
-            .collect();
-        let mut s = statement(&sid, aws(std::slice::from_ref(&g.grantee)), actions);
-        for (k, v) in &g.encryption_context {
+        doc.statements.extend(grant_statements(g));
+    }
+    doc
+}
+
+fn grant_statements(g: &PlannedGrant) -> Vec<Statement> {
+    let sid = format!(
+        "Grant{}{}",
+        g.workload.to_upper_camel_case(),
+        g.name.to_upper_camel_case()
+    );
+    let principal = || aws(std::slice::from_ref(&g.grantee));
+    let account = g.grantee.split(':').nth(4).unwrap_or_default().to_string();
+    let caller = |s: Statement| {
+        s.when(
+            "StringEquals",
+            "kms:CallerAccount",
+            Value::String(account.clone()),
+        )
+    };
+    let context = &g.encryption_context;
+    let exact_context = |mut s: Statement| {
+        for (k, v) in context {
             s = s.when(
                 "StringEquals",
                 &format!("kms:EncryptionContext:{k}"),
                 Value::String(v.clone()),
             );
         }
-        doc.statements.push(s);
+        let keys: Vec<String> = context.keys().cloned().collect();
+        s.when(
+            "ForAllValues:StringEquals",
+            "kms:EncryptionContextKeys",
+            list(&keys),
+        )
+    };
+    let action = |op: &GrantOperation| Cow::Owned(format!("kms:{op}"));
+
+    let (with_context, without): (Vec<GrantOperation>, Vec<GrantOperation>) = g
+        .operations
+        .iter()
+        .copied()
+        .filter(|op| *op != GrantOperation::CreateGrant)
+        .partition(|op| !context.is_empty() && op.takes_encryption_context());
+    let mut out = Vec::new();
+    if !with_context.is_empty() {
+        let s = statement(&sid, principal(), with_context.iter().map(action).collect());
+        out.push(exact_context(caller(s)));
     }
-    doc
+    if !without.is_empty() {
+        let sid = if out.is_empty() {
+            sid.clone()
+        } else {
+            format!("{sid}NoContext")
+        };
+        let s = statement(&sid, principal(), without.iter().map(action).collect());
+        out.push(caller(s));
+    }
+    if g.operations.contains(&GrantOperation::CreateGrant) {
+        let operations: Vec<String> = g.operations.iter().map(|op| op.to_string()).collect();
+        let s = statement(
+            &format!("{sid}CreateGrant"),
+            principal(),
+            vec![Cow::Borrowed("kms:CreateGrant")],
+        )
+        .when(
+            "ForAllValues:StringEquals",
+            "kms:GrantOperations",
+            list(&operations),
+        );
+        let s = caller(s);
+        out.push(if context.is_empty() {
+            s
+        } else {
+            exact_context(s).when(
+                "StringEquals",
+                "kms:GrantConstraintType",
+                Value::String("EncryptionContextEquals".into()),
+            )
+        });
+    }
+    out
 }
 
 fn use_statements(input: &PolicyInput, u: &Use, region: &str, root: &str) -> Vec<Statement> {
@@ -232,9 +309,10 @@ fn use_statements(input: &PolicyInput, u: &Use, region: &str, root: &str) -> Vec
     exact.sort();
     exact.dedup();
 
-    // Every account whose principals may call: the environment's, the external
-    // accounts, and the account of any principal named from elsewhere (which
-    // the check stage reports as cross-account unless the environment allows it).
+    // Every account whose principals may call: the environment's and the external
+    // accounts. A principal named from any other account is refused by check
+    // (KG006 without `allow_cross_account`, E034 with it); its account is added
+    // here all the same, so the policy never silently fails to match it.
     let mut callers = vec![input.account.to_string()];
     let principal_accounts = exact
         .iter()
@@ -279,7 +357,7 @@ fn use_statements(input: &PolicyInput, u: &Use, region: &str, root: &str) -> Vec
     };
     let use_actions: Vec<Action> = input
         .usage
-        .use_actions()
+        .use_actions(input.key_spec)
         .iter()
         .map(|a| Cow::Borrowed(*a))
         .collect();

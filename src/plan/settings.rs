@@ -273,6 +273,7 @@ impl KeyBuilder {
             uses: &self.uses,
             services: &self.services,
             usage: key_usage,
+            key_spec,
             multi_region,
             grantees: grants.iter().map(|g| g.grantee.clone()).collect(),
         };

@@ -385,3 +385,160 @@ fn callers_include_the_accounts_of_principals_from_elsewhere() {
         serde_json::json!(["222222222222", "444444444444", "555555555555"])
     );
 }
+
+#[test]
+fn asymmetric_encryption_keys_give_users_encrypt_decrypt_and_the_public_key() {
+    let p = plan(&spec(&format!(
+        "{BASE}workloads:\n  rsa: {{ owner: t, data_classes: [internal], environments: [prod], key_spec: RSA_3072, key_usage: ENCRYPT_DECRYPT, key_users: [\"arn:aws:iam::{{account}}:role/rsa\"] }}\n  sm2: {{ owner: t, data_classes: [internal], environments: [prod], key_spec: SM2, key_usage: ENCRYPT_DECRYPT, key_users: [\"arn:aws:iam::{{account}}:role/sm2\"] }}\n  sym: {{ owner: t, data_classes: [internal], environments: [prod], key_users: [\"arn:aws:iam::{{account}}:role/sym\"] }}\n"
+    )));
+    let use_actions = |id: &str, sid: &str| -> Vec<String> {
+        key(&p, "prod", id)
+            .policy
+            .statements
+            .iter()
+            .find(|s| s.sid == sid)
+            .unwrap_or_else(|| panic!("{id}: no {sid}"))
+            .actions
+            .iter()
+            .map(|a| a.to_string())
+            .collect()
+    };
+    for (id, sid) in [
+        ("rsa-internal-prod", "UseRsa"),
+        ("sm2-internal-prod", "UseSm2"),
+    ] {
+        assert_eq!(
+            use_actions(id, sid),
+            [
+                "kms:Encrypt",
+                "kms:Decrypt",
+                "kms:GetPublicKey",
+                "kms:DescribeKey"
+            ],
+            "{id}"
+        );
+    }
+    assert_eq!(
+        use_actions("sym-internal-prod", "UseSym"),
+        [
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:DescribeKey"
+        ]
+    );
+}
+
+/// The CloudFormation form of a grant: statements as tight as the grant.
+fn grant_statements(grants: &str) -> Vec<serde_json::Value> {
+    let yaml = format!(
+        "{BASE}workloads:\n  app:\n    owner: t\n    data_classes: [internal]\n    environments: [prod]\n    grants:\n{grants}"
+    )
+    .replace(
+        "strategy: per-workload-data-class }",
+        "strategy: per-workload-data-class, allow_cross_account: true }",
+    );
+    let p = plan(&spec(&yaml));
+    let k = key(&p, "prod", "app-internal-prod");
+    let doc = serde_json::to_value(k.policy_with_grants.as_ref().unwrap()).unwrap();
+    doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["Sid"].as_str().unwrap().starts_with("Grant"))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_grant_with_a_context_becomes_statements_that_match_it_exactly() {
+    let statements = grant_statements(
+        "      - name: batch-decrypt
+        grantee: \"arn:aws:iam::{account}:role/batch\"
+        operations: [Decrypt, GenerateDataKey, DescribeKey, RetireGrant, CreateGrant]
+        encryption_context: { app: payments, tenant: \"42\" }
+",
+    );
+    let sids: Vec<&str> = statements
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sids,
+        [
+            "GrantAppBatchDecrypt",
+            "GrantAppBatchDecryptNoContext",
+            "GrantAppBatchDecryptCreateGrant"
+        ]
+    );
+    let [context, no_context, create] = &statements[..] else {
+        unreachable!()
+    };
+    // Operations that take an encryption context: exact match, from the grantee's account.
+    assert_eq!(
+        context["Action"],
+        serde_json::json!(["kms:Decrypt", "kms:GenerateDataKey"])
+    );
+    assert_eq!(
+        context["Condition"],
+        serde_json::json!({
+            "StringEquals": {
+                "kms:CallerAccount": "222222222222",
+                "kms:EncryptionContext:app": "payments",
+                "kms:EncryptionContext:tenant": "42"
+            },
+            "ForAllValues:StringEquals": { "kms:EncryptionContextKeys": ["app", "tenant"] }
+        })
+    );
+    // Operations that take none carry no context condition (it would never match).
+    assert_eq!(
+        no_context["Action"],
+        serde_json::json!(["kms:DescribeKey", "kms:RetireGrant"])
+    );
+    assert_eq!(
+        no_context["Condition"],
+        serde_json::json!({ "StringEquals": { "kms:CallerAccount": "222222222222" } })
+    );
+    // CreateGrant: only grants of the grant's operations, with the same exact context.
+    assert_eq!(create["Action"], serde_json::json!(["kms:CreateGrant"]));
+    assert_eq!(
+        create["Condition"]["ForAllValues:StringEquals"]["kms:GrantOperations"],
+        serde_json::json!([
+            "Decrypt",
+            "GenerateDataKey",
+            "DescribeKey",
+            "RetireGrant",
+            "CreateGrant"
+        ])
+    );
+    assert_eq!(
+        create["Condition"]["StringEquals"]["kms:GrantConstraintType"],
+        "EncryptionContextEquals"
+    );
+    assert_eq!(
+        create["Condition"]["StringEquals"]["kms:EncryptionContext:app"],
+        "payments"
+    );
+}
+
+#[test]
+fn a_grant_without_a_context_is_limited_to_the_grantee_account() {
+    let statements = grant_statements(
+        "      - name: reader
+        grantee: \"arn:aws:iam::444444444444:role/reader\"
+        operations: [Decrypt, DescribeKey]
+",
+    );
+    assert_eq!(statements.len(), 1, "{statements:#?}");
+    let s = &statements[0];
+    assert_eq!(s["Sid"], "GrantAppReader");
+    assert_eq!(
+        s["Action"],
+        serde_json::json!(["kms:Decrypt", "kms:DescribeKey"])
+    );
+    assert_eq!(
+        s["Condition"],
+        serde_json::json!({ "StringEquals": { "kms:CallerAccount": "444444444444" } })
+    );
+}
