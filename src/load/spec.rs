@@ -425,15 +425,33 @@ impl KeySpec {
     }
 }
 
+impl KeySpec {
+    /// Whether this is the one symmetric encryption spec (encryption context,
+    /// data keys and re-encryption under the same key work only here).
+    pub fn is_symmetric(self) -> bool {
+        self == KeySpec::SymmetricDefault
+    }
+}
+
 impl KeyUsage {
-    /// The cryptographic actions a key user gets for this usage.
-    pub fn use_actions(self) -> &'static [&'static str] {
+    /// The cryptographic actions a key user gets for this usage on a key of `spec`.
+    ///
+    /// Asymmetric encryption keys (RSA, SM2) encrypt and decrypt only: data keys
+    /// (`GenerateDataKey*`) need a symmetric key, and their users need the public
+    /// key to encrypt outside KMS, so they get `GetPublicKey` instead.
+    pub fn use_actions(self, spec: KeySpec) -> &'static [&'static str] {
         match self {
-            KeyUsage::EncryptDecrypt => &[
+            KeyUsage::EncryptDecrypt if spec.is_symmetric() => &[
                 "kms:Encrypt",
                 "kms:Decrypt",
                 "kms:ReEncrypt*",
                 "kms:GenerateDataKey*",
+                "kms:DescribeKey",
+            ],
+            KeyUsage::EncryptDecrypt => &[
+                "kms:Encrypt",
+                "kms:Decrypt",
+                "kms:GetPublicKey",
                 "kms:DescribeKey",
             ],
             KeyUsage::SignVerify => &[
@@ -451,12 +469,11 @@ impl KeyUsage {
         }
     }
 
-    /// Grant operations that make sense on a key of this usage.
-    pub fn grant_operations(self) -> &'static [GrantOperation] {
+    /// Grant operations that make sense on a key of this usage and `spec`.
+    pub fn grant_operations(self, spec: KeySpec) -> &'static [GrantOperation] {
         use GrantOperation::*;
-        const COMMON: [GrantOperation; 3] = [CreateGrant, RetireGrant, DescribeKey];
         match self {
-            KeyUsage::EncryptDecrypt => &[
+            KeyUsage::EncryptDecrypt if spec.is_symmetric() => &[
                 Decrypt,
                 Encrypt,
                 GenerateDataKey,
@@ -465,10 +482,19 @@ impl KeyUsage {
                 ReEncryptTo,
                 GenerateDataKeyPair,
                 GenerateDataKeyPairWithoutPlaintext,
+                CreateGrant,
+                RetireGrant,
+                DescribeKey,
+            ],
+            KeyUsage::EncryptDecrypt => &[
+                Decrypt,
+                Encrypt,
+                ReEncryptFrom,
+                ReEncryptTo,
                 GetPublicKey,
-                COMMON[0],
-                COMMON[1],
-                COMMON[2],
+                CreateGrant,
+                RetireGrant,
+                DescribeKey,
             ],
             KeyUsage::SignVerify => &[
                 Sign,
@@ -496,6 +522,25 @@ impl KeyUsage {
     }
 }
 
+impl GrantOperation {
+    /// Whether KMS checks the request's encryption context for this operation:
+    /// the operations a grant's `encryption_context` constraint applies to.
+    pub fn takes_encryption_context(self) -> bool {
+        use GrantOperation::*;
+        matches!(
+            self,
+            Encrypt
+                | Decrypt
+                | GenerateDataKey
+                | GenerateDataKeyWithoutPlaintext
+                | GenerateDataKeyPair
+                | GenerateDataKeyPairWithoutPlaintext
+                | ReEncryptFrom
+                | ReEncryptTo
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -509,17 +554,48 @@ mod tests {
 
     #[test]
     fn grant_operations_cover_the_use_actions_of_their_usage() {
-        for usage in KeyUsage::ALL {
-            for action in usage.use_actions() {
-                let op = action.trim_start_matches("kms:").trim_end_matches('*');
-                if op == "ReEncrypt" {
-                    continue;
+        for spec in KeySpec::ALL {
+            for usage in spec.usages() {
+                for action in usage.use_actions(*spec) {
+                    let op = action.trim_start_matches("kms:").trim_end_matches('*');
+                    if op == "ReEncrypt" {
+                        continue;
+                    }
+                    assert!(
+                        usage
+                            .grant_operations(*spec)
+                            .iter()
+                            .any(|g| g.as_str() == op),
+                        "{spec} {usage}: {op}"
+                    );
                 }
-                assert!(
-                    usage.grant_operations().iter().any(|g| g.as_str() == op),
-                    "{usage}: {op}"
-                );
             }
         }
+    }
+
+    #[test]
+    fn asymmetric_encryption_keys_get_no_symmetric_only_actions() {
+        for spec in [KeySpec::Rsa2048, KeySpec::Rsa4096, KeySpec::Sm2] {
+            let actions = KeyUsage::EncryptDecrypt.use_actions(spec);
+            assert_eq!(
+                actions,
+                [
+                    "kms:Encrypt",
+                    "kms:Decrypt",
+                    "kms:GetPublicKey",
+                    "kms:DescribeKey"
+                ],
+                "{spec}"
+            );
+            let ops = KeyUsage::EncryptDecrypt.grant_operations(spec);
+            assert!(!ops.contains(&GrantOperation::GenerateDataKey), "{spec}");
+            assert!(
+                !ops.contains(&GrantOperation::GenerateDataKeyPair),
+                "{spec}"
+            );
+        }
+        let symmetric = KeyUsage::EncryptDecrypt.use_actions(KeySpec::SymmetricDefault);
+        assert!(symmetric.contains(&"kms:GenerateDataKey*"));
+        assert!(!symmetric.contains(&"kms:GetPublicKey"));
     }
 }

@@ -1,6 +1,6 @@
 use crate::check::SpecContext;
 use crate::diagnostic::Diagnostic;
-use crate::load::spec::KeySpec;
+use crate::load::spec::{KeySpec, KeyUsage};
 use crate::source::ptr;
 
 declare_rule! {
@@ -8,11 +8,14 @@ declare_rule! {
     ///
     /// Each grant's `operations` fit the key's usage: encryption operations on
     /// ENCRYPT_DECRYPT keys, Sign/Verify on SIGN_VERIFY keys, GenerateMac/VerifyMac on
-    /// GENERATE_VERIFY_MAC keys, DeriveSharedSecret on KEY_AGREEMENT keys.
+    /// GENERATE_VERIFY_MAC keys, DeriveSharedSecret on KEY_AGREEMENT keys. Data keys
+    /// (`GenerateDataKey*`) need a symmetric key, `GetPublicKey` an asymmetric one; and only
+    /// grants on SYMMETRIC_DEFAULT keys may have an `encryption_context`.
     ///
     /// ## Why it matters
     ///
-    /// KMS refuses a grant whose operations the key cannot perform, at apply time.
+    /// KMS refuses a grant whose operations the key cannot perform, at apply time, and a
+    /// grant constraint on a key whose operations take no encryption context.
     ///
     /// ## Example
     ///
@@ -40,8 +43,15 @@ fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
     for (name, w) in &cx.spec.workloads {
         let spec = w.key_spec.unwrap_or(KeySpec::SymmetricDefault);
         let usage = w.key_usage.unwrap_or(spec.usages()[0]);
-        let allowed = usage.grant_operations();
+        let allowed = usage.grant_operations(spec);
+        // Asymmetric ENCRYPT_DECRYPT keys allow other operations than the symmetric one.
+        let kind = if usage == KeyUsage::EncryptDecrypt && !spec.is_symmetric() {
+            format!("an {spec} {usage} key")
+        } else {
+            format!("a {usage} key")
+        };
         for (i, g) in w.grants.iter().enumerate() {
+            let grant = ptr(&["workloads", name, "grants", &i.to_string()]);
             for (j, op) in g.operations.iter().enumerate() {
                 if !allowed.contains(op) {
                     let list = allowed
@@ -50,11 +60,25 @@ fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
                         .collect::<Vec<_>>()
                         .join(", ");
                     out.push(
-                        RULE.diag(format!("grant `{}` of workload `{name}` allows {op}, which a {usage} key cannot do", g.name))
-                            .hint(format!("a {usage} key's grants allow {list}"))
-                            .at(cx.at(&ptr(&["workloads", name, "grants", &i.to_string(), "operations", &j.to_string()]))),
+                        RULE.diag(format!(
+                            "grant `{}` of workload `{name}` allows {op}, which {kind} cannot do",
+                            g.name
+                        ))
+                        .hint(format!("{kind}'s grants allow {list}"))
+                        .at(cx.at(&format!("{grant}/operations/{j}"))),
                     );
                 }
+            }
+            if !spec.is_symmetric() && !g.encryption_context.is_empty() {
+                out.push(
+                    RULE.diag(format!(
+                        "grant `{}` of workload `{name}` has an encryption_context, but {} takes none",
+                        g.name,
+                        super::common::a_key(spec)
+                    ))
+                    .hint("remove `encryption_context`: KMS accepts grant constraints on SYMMETRIC_DEFAULT keys only")
+                    .at(cx.key_at(&format!("{grant}/encryption_context"))),
+                );
             }
         }
     }
