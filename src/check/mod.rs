@@ -66,7 +66,7 @@ pub static ALL: &[&Rule] = &[
     &e017_alias::RULE,
     &e018_name_collision::RULE,
     &e019_tag_limits::RULE,
-    &e020_tag_count::RULE,
+    &e020_merged_tags::RULE,
     &e021_rotation_unsupported::RULE,
     &e022_class_bound::RULE,
     &e023_description_length::RULE,
@@ -80,6 +80,8 @@ pub static ALL: &[&Rule] = &[
     &e031_renamed_from::RULE,
     &e032_service_key_spec::RULE,
     &e033_lint_config::RULE,
+    &e034_external_accounts::RULE,
+    &e035_root_principal::RULE,
     &kg001_per_environment_in_prod::RULE,
     &kg002_regulated_split::RULE,
     &kg003_separation_of_duties::RULE,
@@ -211,7 +213,7 @@ pub fn check_spec(cx: &SpecContext) -> Vec<Diagnostic> {
             f(cx, &mut out);
         }
     }
-    out
+    out.into_iter().map(printable).collect()
 }
 
 /// Runs every plan rule.
@@ -222,13 +224,47 @@ pub fn check_plan(cx: &PlanContext) -> Vec<Diagnostic> {
             f(cx, &mut out);
         }
     }
-    out
+    out.into_iter().map(printable).collect()
+}
+
+/// Messages quote the user's text; a control character in it (a `\r` in a tag
+/// value, say) would be invisible or garble the terminal, so it is shown escaped.
+fn printable(mut d: Diagnostic) -> Diagnostic {
+    d.message = escape_controls(&d.message);
+    d.hint = d.hint.map(|h| escape_controls(&h));
+    for (_, label) in &mut d.related {
+        *label = escape_controls(label);
+    }
+    d
+}
+
+/// `\r`, `\n`, `\t` and `\u{..}` for control characters; everything else as is.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn control_characters_in_messages_are_escaped() {
+        assert_eq!(escape_controls("line\r"), "line\\r");
+        assert_eq!(escape_controls("a\u{7}b\tc"), "a\\u{7}b\\tc");
+        assert_eq!(escape_controls("é ✓ `x`"), "é ✓ `x`");
+    }
 
     #[test]
     fn codes_and_names_are_unique() {

@@ -6,12 +6,15 @@ declare_rule! {
     /// ## What it checks
     ///
     /// `region` and `dr_region` look like AWS region names (`eu-west-1`, `us-gov-west-1`,
-    /// `cn-north-1`), and `dr_region` differs from `region`.
+    /// `cn-north-1`), and `dr_region` differs from `region` but is in the same partition
+    /// (`cn-…` regions are `aws-cn`, `us-gov-…` regions `aws-us-gov`, the rest `aws`).
     ///
     /// ## Why it matters
     ///
     /// Region names end up in providers, `kms:ViaService` hosts and log-group ARNs; a typo
     /// fails late, and a DR region equal to the primary region gives no recovery at all.
+    /// Partitions are separate AWS clouds with their own accounts: a multi-Region key
+    /// cannot replicate from one to another.
     ///
     /// ## Example
     ///
@@ -59,6 +62,26 @@ fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
                         .at(cx.at(&ptr(&["environments", env, field]))),
                 );
             }
+        }
+        if let Some(dr) = &e.dr_region
+            && is_region(dr)
+            && is_region(&e.region)
+            && crate::plan::partition(dr) != crate::plan::partition(&e.region)
+        {
+            let (from, to) = (
+                crate::plan::partition(&e.region),
+                crate::plan::partition(dr),
+            );
+            out.push(
+                RULE.diag(format!(
+                    "environment `{env}` replicates from {} (partition {from}) to {dr} (partition {to})",
+                    e.region
+                ))
+                .hint(format!(
+                    "replicas stay in their key's partition: pick a DR region of {from}, or remove `dr_region`"
+                ))
+                .at(cx.at(&ptr(&["environments", env, "dr_region"]))),
+            );
         }
         if e.dr_region.as_ref() == Some(&e.region) {
             out.push(
