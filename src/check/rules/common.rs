@@ -12,11 +12,53 @@ pub enum PrincipalRole {
     Grantee,
 }
 
+/// Whose a principal is: an environment's (admins, deployer) or a workload's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder<'a> {
+    Environment(&'a str),
+    Workload(&'a str),
+}
+
 /// One principal as written in the spec.
 pub struct WrittenPrincipal<'a> {
     pub text: &'a str,
     pub pointer: String,
     pub role: PrincipalRole,
+    pub holder: Holder<'a>,
+}
+
+impl PrincipalRole {
+    /// `key user`, `grantee` …: how messages name the role.
+    pub fn noun(self) -> &'static str {
+        match self {
+            PrincipalRole::Admin => "key admin",
+            PrincipalRole::Deployer => "deployer",
+            PrincipalRole::User => "key user",
+            PrincipalRole::Grantee => "grantee",
+        }
+    }
+}
+
+/// The environments a principal is used in, by name: its own environment, or
+/// every environment its workload runs in.
+pub fn environments_of<'s>(spec: &'s Spec, holder: Holder<'_>) -> Vec<&'s str> {
+    match holder {
+        Holder::Environment(env) => spec
+            .environments
+            .get_key_value(env)
+            .map(|(k, _)| k.as_str())
+            .into_iter()
+            .collect(),
+        Holder::Workload(name) => match spec.workloads.get(name) {
+            Some(w) => spec
+                .environments
+                .keys()
+                .filter(|e| crate::plan::runs_in(w, e))
+                .map(String::as_str)
+                .collect(),
+            None => Vec::new(),
+        },
+    }
 }
 
 /// Every principal the spec names, in file order.
@@ -28,6 +70,7 @@ pub fn principals(spec: &Spec) -> Vec<WrittenPrincipal<'_>> {
                 text: p,
                 pointer: ptr(&["environments", env, "key_admins", &i.to_string()]),
                 role: PrincipalRole::Admin,
+                holder: Holder::Environment(env),
             });
         }
         if let Some(d) = &e.deployer {
@@ -35,6 +78,7 @@ pub fn principals(spec: &Spec) -> Vec<WrittenPrincipal<'_>> {
                 text: d,
                 pointer: ptr(&["environments", env, "deployer"]),
                 role: PrincipalRole::Deployer,
+                holder: Holder::Environment(env),
             });
         }
     }
@@ -49,6 +93,7 @@ pub fn principals(spec: &Spec) -> Vec<WrittenPrincipal<'_>> {
                     text: p,
                     pointer: ptr(&["workloads", name, field, &i.to_string()]),
                     role,
+                    holder: Holder::Workload(name),
                 });
             }
         }
@@ -57,6 +102,7 @@ pub fn principals(spec: &Spec) -> Vec<WrittenPrincipal<'_>> {
                 text: &g.grantee,
                 pointer: ptr(&["workloads", name, "grants", &i.to_string(), "grantee"]),
                 role: PrincipalRole::Grantee,
+                holder: Holder::Workload(name),
             });
         }
     }

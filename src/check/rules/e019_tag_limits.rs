@@ -9,7 +9,9 @@ declare_rule! {
     /// Tags in `defaults`, environments and workloads obey AWS's tag rules: keys of 1–128
     /// characters, values of at most 256, only letters, digits, spaces and `_ . : / = + - @`,
     /// no `aws:` prefix; and none sets a tag kms-gen sets itself (`Environment`, `DataClass`,
-    /// `Owner`, `Workload`, `Compliance`).
+    /// `Owner`, `Workload`, `Compliance`). Environment and workload `owner`s become the
+    /// Owner tag, so they obey the same rules for values, without placeholders (owners are
+    /// not expanded). Tags as merged on each key are E020's.
     ///
     /// ## Why it matters
     ///
@@ -42,11 +44,64 @@ pub const COMPUTED: [&str; 5] = [
     "Compliance",
 ];
 
-fn allowed(c: char) -> bool {
+pub fn allowed(c: char) -> bool {
     c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c)
 }
 
+/// An `owner` becomes the Owner tag's value as written.
+fn check_owners(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
+    let spec = cx.spec;
+    let owners = spec
+        .environments
+        .iter()
+        .filter_map(|(n, e)| {
+            e.owner
+                .as_ref()
+                .map(|o| (ptr(&["environments", n, "owner"]), o))
+        })
+        .chain(
+            spec.workloads
+                .iter()
+                .map(|(n, w)| (ptr(&["workloads", n, "owner"]), &w.owner)),
+        );
+    for (pointer, owner) in owners {
+        let (message, hint) = if owner.chars().count() > MAX_VALUE {
+            (
+                format!(
+                    "owner `{owner}` has {} characters; it becomes the Owner tag, whose value AWS limits to {MAX_VALUE}",
+                    owner.chars().count()
+                ),
+                "shorten it to the team's name".to_string(),
+            )
+        } else if let Some(c) = owner.chars().find(|c| !allowed(*c)) {
+            if "{}".contains(c) {
+                (
+                    format!(
+                        "owner `{owner}` contains `{c}`; placeholders are not expanded in owners"
+                    ),
+                    "write the team's name, e.g. `team-payments`".to_string(),
+                )
+            } else {
+                (
+                    format!("owner `{owner}` contains `{c}`, which the Owner tag cannot hold"),
+                    CHARS.to_string(),
+                )
+            }
+        } else {
+            continue;
+        };
+        out.push(RULE.diag(message).hint(hint).at(cx.at(&pointer)));
+    }
+}
+
+/// What tag keys and values may contain.
+const CHARS: &str = "tags use letters, digits, spaces and _ . : / = + - @";
+
+/// AWS's limit on a tag value, in characters.
+pub const MAX_VALUE: usize = 256;
+
 fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
+    check_owners(cx, out);
     let spec = cx.spec;
     let mut sets: Vec<(String, &Tags)> = vec![(ptr(&["defaults", "tags"]), &spec.defaults.tags)];
     sets.extend(
@@ -63,7 +118,6 @@ fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
         for (k, v) in tags {
             let pointer = crate::source::pointer_push(&base, k);
             let key_at = cx.key_at(&pointer);
-            const CHARS: &str = "tags use letters, digits, spaces and _ . : / = + - @";
             let (message, at, hint): (String, _, String) = if k.is_empty()
                 || k.chars().count() > 128
             {
@@ -93,10 +147,10 @@ fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
                     key_at,
                     CHARS.into(),
                 )
-            } else if v.chars().count() > 256 {
+            } else if v.chars().count() > MAX_VALUE {
                 (
                     format!(
-                        "tag `{k}` has a value of {} characters; AWS allows 256",
+                        "tag `{k}` has a value of {} characters; AWS allows {MAX_VALUE}",
                         v.chars().count()
                     ),
                     cx.at(&pointer),
