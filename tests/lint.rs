@@ -160,6 +160,60 @@ fn a_code_in_two_lint_lists_is_refused() {
 }
 
 #[test]
+fn cross_account_access_is_switched_by_the_environment_not_by_lint() {
+    let base = "tests/fixtures/invalid/kg006-cross-account-external.yaml";
+    // `allow` and `warn` would emit the access the environment refuses: E033.
+    for level in ["allow", "warn"] {
+        let dir = variant(base, &format!("lint:\n  {level}: [kg006]\n"));
+        let (code, stderr) = validate(dir.path(), "kms.yaml");
+        assert_eq!(code, 1, "{level}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!(
+                "kms.yaml:21:{}: error[E033]: lint.{level} names KG006",
+                level.len() + 6
+            )),
+            "{level}: {stderr}"
+        );
+        assert!(stderr.contains("allow_cross_account: true"), "{stderr}");
+    }
+    // `deny` keeps it an error, which it is anyway.
+    let dir = variant(base, "lint:\n  deny: [KG006]\n");
+    let (code, stderr) = validate(dir.path(), "kms.yaml");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("error[KG006]") && !stderr.contains("E033"),
+        "{stderr}"
+    );
+    // The switch itself: with allow_cross_account the external account is fine.
+    let text = fs::read_to_string(root().join(base)).unwrap().replace(
+        "    iam_delegation: admin\n",
+        "    iam_delegation: admin\n    allow_cross_account: true\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("kms.yaml"), text).unwrap();
+    let (code, stderr) = validate(dir.path(), "kms.yaml");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("KG006"), "{stderr}");
+}
+
+#[test]
+fn a_class_that_forbids_replicas_is_a_bound_lint_cannot_lift() {
+    let file = "tests/fixtures/invalid/e022-multi-region-forbidden-class.yaml";
+    let (code, stderr) = validate(&root(), file);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("error[E022]"), "{stderr}");
+    assert!(!stderr.contains("KG005"), "{stderr}");
+    // Without the class bound, the workload may replicate.
+    let text = fs::read_to_string(root().join(file))
+        .unwrap()
+        .replace(", multi_region: false", "");
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("kms.yaml"), text).unwrap();
+    let (code, stderr) = validate(dir.path(), "kms.yaml");
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
 fn notes_can_be_allowed_and_json_shows_the_new_level() {
     let dir = variant(
         "tests/fixtures/lint/pci-and-internal-per-environment.yaml",

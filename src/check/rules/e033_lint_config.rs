@@ -6,12 +6,15 @@ declare_rule! {
     /// ## What it checks
     ///
     /// `lint.allow`, `lint.warn` and `lint.deny` name existing guidance codes (`KG0xx`),
-    /// each in one list only.
+    /// each in one list only; and KG006 (cross-account) is not lowered with `allow` or
+    /// `warn`.
     ///
     /// ## Why it matters
     ///
     /// Hard errors (`E0xx`) are what AWS would refuse; they cannot be switched off. A
-    /// misspelt code would silently re-level nothing.
+    /// misspelt code would silently re-level nothing. KG006 reports cross-account access
+    /// where the environment's own `allow_cross_account` setting says no: that setting is
+    /// the switch, and a lint level that overrode it would grant access the spec refuses.
     ///
     /// ## Example
     ///
@@ -20,7 +23,9 @@ declare_rule! {
     ///   allow: [E012, KG01]
     /// ```
     ///
-    /// `E012` cannot be allowed, and `KG01` is not a code; write `allow: [KG010]`.
+    /// `E012` cannot be allowed, and `KG01` is not a code; write `allow: [KG010]`. For
+    /// cross-account use, set `allow_cross_account: true` on the environment instead of
+    /// allowing KG006.
     pub static RULE = {
         code: "E033",
         name: "lint-config",
@@ -63,6 +68,13 @@ fn check(cx: &SpecContext, out: &mut Vec<Diagnostic>) {
                         r.code
                     ))
                     .hint("only KG codes can be re-levelled; fix what the E code reports instead")
+                    .at(at),
+                ),
+                Some(r) if r.code == "KG006" && level != "deny" => out.push(
+                    RULE.diag(format!(
+                        "lint.{level} names KG006, but cross-account access is switched by the environment's `allow_cross_account`, not by a lint level"
+                    ))
+                    .hint("remove KG006 from lint; if the environment is meant to share its keys with other accounts, set `allow_cross_account: true` on it")
                     .at(at),
                 ),
                 Some(r) => {

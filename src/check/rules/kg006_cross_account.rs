@@ -21,6 +21,12 @@ declare_rule! {
     /// controls: its IAM policies, SCPs and CloudTrail are the other account's. Sharing
     /// keys across accounts should be a deliberate, reviewed decision per environment.
     ///
+    /// That decision is written in the spec as `allow_cross_account`, so KG006 can be made
+    /// stricter (`deny`) but not lowered: `lint.allow` or `lint.warn` for KG006 is refused
+    /// (E033), because otherwise the output would grant the cross-account access the
+    /// environment's own setting refuses. With `allow_cross_account: true`, the accounts
+    /// are the workload's `external_accounts` (E034).
+    ///
     /// ## Example
     ///
     /// ```yaml
