@@ -57,21 +57,29 @@ pub fn problem(alias: &str) -> Option<String> {
 }
 
 fn check(cx: &PlanContext, out: &mut Vec<Diagnostic>) {
-    let naming = if cx.spec.naming.prefix.is_some() {
-        "/naming/prefix"
-    } else {
-        "/naming/alias"
-    };
+    // Point at `naming` only where the file has it; a defaulted pointer would fall back
+    // to the top of the file.
+    let naming = ["/naming/prefix", "/naming/alias"]
+        .into_iter()
+        .find(|p| cx.is_written(p));
     for env in &cx.plan.environments {
         for key in &env.keys {
             for alias in std::iter::once(&key.alias).chain(&key.previous_aliases) {
                 if let Some(problem) = problem(alias) {
-                    let at = cx
-                        .at(naming)
-                        .or_else(|| key.origins.first().and_then(|o| cx.key_at(&o.pointer)));
+                    let origin = key.origins.first().and_then(|o| cx.key_at(&o.pointer));
+                    let (at, hint) = match naming {
+                        Some(pointer) => (
+                            cx.at(pointer).or(origin),
+                            "change `naming` (or the names it is built from) so every alias is valid",
+                        ),
+                        None => (
+                            origin,
+                            "shorten or rename the workload, data class or environment the alias is built from, or set `naming.alias`",
+                        ),
+                    };
                     out.push(
                         RULE.diag(format!("alias `{alias}` of key `{}` {problem}", key.id))
-                            .hint("change `naming` (or the names it is built from) so every alias is valid")
+                            .hint(hint)
                             .at(at),
                     );
                 }

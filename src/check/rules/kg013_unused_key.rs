@@ -2,13 +2,19 @@ use super::common::{names, push_unique};
 use crate::check::PlanContext;
 use crate::diagnostic::Diagnostic;
 use crate::load::spec::Tier;
+use crate::plan::services::{Access, access};
 use crate::source::ptr;
 
 declare_rule! {
     /// ## What it checks
     ///
-    /// A workload with keys in a prod-tier environment names some way to use them:
-    /// `key_users`, `services`, `grants` or `external_accounts`.
+    /// A workload with keys in a prod-tier environment names someone or something that can
+    /// use them: `key_users`, `grants`, `external_accounts`, or a service that calls KMS as
+    /// its own service principal (`logs`, `cloudwatch`, `events`, `cloudtrail`).
+    ///
+    /// Other services (`s3`, `rds`, `secretsmanager` …) do not count on their own: they
+    /// use the key on behalf of a key user, and only limit the users' statement with
+    /// `kms:ViaService`. Without key users, nobody can ask them to.
     ///
     /// ## Why it matters
     ///
@@ -24,10 +30,11 @@ declare_rule! {
     ///   reports:
     ///     owner: team-data
     ///     data_classes: [internal]
+    ///     services: [s3]
     /// ```
     ///
-    /// Add `key_users: ["arn:aws:iam::{account}:role/reports-{env}"]`, or the services that
-    /// use the key (`services: [s3]`).
+    /// Add the roles that use the key through S3:
+    /// `key_users: ["arn:aws:iam::{account}:role/reports-{env}"]`.
     pub static RULE = {
         code: "KG013",
         name: "unused-key",
@@ -39,8 +46,12 @@ declare_rule! {
 
 fn check(cx: &PlanContext, out: &mut Vec<Diagnostic>) {
     for (name, w) in &cx.spec.workloads {
+        let as_principal = w
+            .services
+            .iter()
+            .any(|s| matches!(access(*s), Access::Principal(_)));
         let used = !w.key_users.is_empty()
-            || !w.services.is_empty()
+            || as_principal
             || !w.grants.is_empty()
             || !w.external_accounts.is_empty();
         if used {
@@ -55,13 +66,29 @@ fn check(cx: &PlanContext, out: &mut Vec<Diagnostic>) {
         if keys.is_empty() {
             continue;
         }
+        let (message, hint) = if w.services.is_empty() {
+            (
+                format!(
+                    "workload `{name}` names no key_users, services, grants or external_accounts, so the key policy gives it no way to use {}",
+                    names(&keys, 3)
+                ),
+                "add the roles that use the key to `key_users`, or the AWS services that use it as their own principal (`logs`, `cloudwatch`, `events`, `cloudtrail`) to `services`".to_string(),
+            )
+        } else {
+            let services: Vec<&str> = w.services.iter().map(|s| s.as_str()).collect();
+            (
+                format!(
+                    "workload `{name}` names services ({}) but no key_users, grants or external_accounts: those services use a key on behalf of a key user, so nobody can use {}",
+                    services.join(", "),
+                    names(&keys, 3)
+                ),
+                "add the roles that use the key through these services to `key_users`".to_string(),
+            )
+        };
         out.push(
-            RULE.diag(format!(
-                "workload `{name}` names no key_users, services, grants or external_accounts, so the key policy gives it no way to use {}",
-                names(&keys, 3)
-            ))
-            .hint("add the roles that use the key to `key_users`, or the AWS services that use it to `services`")
-            .at(cx.key_at(&ptr(&["workloads", name]))),
+            RULE.diag(message)
+                .hint(hint)
+                .at(cx.key_at(&ptr(&["workloads", name]))),
         );
     }
 }
