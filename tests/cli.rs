@@ -3,17 +3,8 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
-use assert_cmd::Command;
-
-fn kms_gen(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("kms-gen").unwrap();
-    cmd.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE");
-    cmd
-}
+use common::kms_gen;
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -2,22 +2,13 @@
 //! design calls out (KG001, KG002), `lint:` re-levelling, and `explain`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
-fn kms_gen(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("kms-gen").unwrap();
-    cmd.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("CLICOLOR_FORCE");
-    cmd
-}
+use common::{kms_gen, root};
 
 /// `validate -f <file>` from `dir`: exit code and stderr.
 fn validate(dir: &Path, file: &str) -> (i32, String) {

@@ -8,6 +8,15 @@ use kms_gen::check::{self, PlanContext, SpecContext};
 use kms_gen::plan::Plan;
 use kms_gen::render::{FileSet, Target, Templates};
 
+/// The built binary, run in `dir` with colour off, as a user's terminal-less CI would.
+pub fn kms_gen(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("kms-gen").unwrap();
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
