@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::check::{self, PlanContext, SpecContext};
 use crate::cli::{Cli, Command};
 use crate::diagnostic::{self, Diagnostic, Located, Palette, Severity};
-use crate::load::{self, LoadError, Loaded};
+use crate::load::{self, LoadError, Loaded, Spec};
 use crate::plan::Plan;
 use crate::source::SourceFile;
 
@@ -72,22 +72,21 @@ pub fn warning(message: &str) {
 /// The spec loaded, checked and planned as far as it could be.
 pub struct Analysis {
     pub source: SourceFile,
-    pub loaded: Option<Loaded>,
+    /// The typed spec, when it loaded.
+    pub spec: Option<Spec>,
     pub plan: Option<Plan>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Analysis {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
+        self.diagnostics.iter().any(Diagnostic::is_error)
     }
 }
 
 /// load → check → plan → check the plan. `Err` is an I/O failure already reported.
 pub fn analyze(path: &Path) -> Result<Analysis, Exit> {
-    let loaded = match load::load_file(path) {
+    let Loaded { spec, source } = match load::load_file(path) {
         Ok(l) => l,
         Err(LoadError::Io { path, error }) => {
             crate::commands::error(&format!("cannot read {path}: {error}"));
@@ -100,31 +99,31 @@ pub fn analyze(path: &Path) -> Result<Analysis, Exit> {
             diagnostic::sort(&mut diagnostics);
             return Ok(Analysis {
                 source,
-                loaded: None,
+                spec: None,
                 plan: None,
                 diagnostics,
             });
         }
     };
     let mut diagnostics = check::check_spec(&SpecContext {
-        spec: &loaded.spec,
-        source: &loaded.source,
+        spec: &spec,
+        source: &source,
     });
     let mut plan = None;
     if !diagnostics.iter().any(Diagnostic::is_error) {
-        let p = crate::plan::plan(&loaded.spec);
+        let p = crate::plan::plan(&spec);
         diagnostics.extend(check::check_plan(&PlanContext {
-            spec: &loaded.spec,
-            source: &loaded.source,
+            spec: &spec,
+            source: &source,
             plan: &p,
         }));
         plan = Some(p);
     }
-    let mut diagnostics = check::relevel(&loaded.spec, diagnostics);
+    let mut diagnostics = check::relevel(&spec, diagnostics);
     diagnostic::sort(&mut diagnostics);
     Ok(Analysis {
-        source: loaded.source.clone(),
-        loaded: Some(loaded),
+        source,
+        spec: Some(spec),
         plan,
         diagnostics,
     })

@@ -20,8 +20,7 @@ pub fn run(args: &RenderArgs) -> io::Result<Exit> {
         Err(exit) => return Ok(exit),
     };
     report(&analysis.source, &analysis.diagnostics);
-    let (Some(plan), Some(loaded), false) =
-        (&analysis.plan, &analysis.loaded, analysis.has_errors())
+    let (Some(plan), Some(spec), false) = (&analysis.plan, &analysis.spec, analysis.has_errors())
     else {
         anstream::eprintln!(
             "{}; nothing written",
@@ -52,7 +51,7 @@ pub fn run(args: &RenderArgs) -> io::Result<Exit> {
         allow_destroy: &args.allow_destroy,
         forget: &args.forget,
     };
-    let reconciled = match lock::reconcile(&loaded.spec, plan, &old_lock, &decisions) {
+    let reconciled = match lock::reconcile(spec, plan, &old_lock, &decisions) {
         Ok(r) => r,
         Err(refusal) => {
             error(&refusal.message(&lock_name));
