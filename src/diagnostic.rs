@@ -228,7 +228,7 @@ pub fn render_human(located: &Located, file_name: &str, palette: &Palette) -> St
 
     let mut out = String::new();
     let location = primary
-        .map(|l| line_of(source, l.offset()))
+        .map(|l| source.position(l.offset()))
         .map(|(line, col, _)| format!("{file_name}:{line}:{col}"))
         .unwrap_or_else(|| file_name.to_string());
     let _ = writeln!(
@@ -242,11 +242,11 @@ pub fn render_human(located: &Located, file_name: &str, palette: &Palette) -> St
         .into_iter()
         .chain(labels.iter().filter(|l| !l.primary()))
     {
-        let (line, col, text) = line_of(source, label.offset());
+        let (line, col, text) = source.position(label.offset());
         let width = line.to_string().len().max(3);
         let text = text.replace('\t', " ");
         let available = text.chars().count().saturating_sub(col - 1).max(1);
-        let end_col = line_of(source, label.offset() + label.len()).1;
+        let end_col = source.position(label.offset() + label.len()).1;
         let carets = end_col.saturating_sub(col).clamp(1, available);
         let marker = if label.primary() { '^' } else { '-' };
         if !label.primary() {
@@ -272,24 +272,6 @@ pub fn render_human(located: &Located, file_name: &str, palette: &Palette) -> St
         let _ = writeln!(out, "  = hint: {hint}");
     }
     out
-}
-
-/// The 1-based line, 1-based column (in characters) and text of the line holding byte `offset`.
-fn line_of(source: &SourceFile, offset: usize) -> (usize, usize, String) {
-    let text = &source.text;
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-    let line = text[..offset].matches('\n').count() + 1;
-    let col = text[start..offset].chars().count() + 1;
-    (
-        line,
-        col,
-        text[start..end].trim_end_matches('\r').to_string(),
-    )
 }
 
 #[cfg(test)]

@@ -47,13 +47,20 @@ impl SourceFile {
         self.map.nearest(pointer).map(|n| n.key.unwrap_or(n.value))
     }
 
-    /// The text of the 1-based line `line`, without its line break.
-    pub fn line_text(&self, line: usize) -> &str {
-        self.text
-            .split('\n')
-            .nth(line.saturating_sub(1))
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
-            .unwrap_or("")
+    /// The 1-based line and 1-based column (in characters) of byte `offset`,
+    /// and the text of that line without its line break. An offset past the end
+    /// or inside a character is moved back to the nearest character start.
+    pub fn position(&self, offset: usize) -> (usize, usize, &str) {
+        let text = &self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let line = text[..offset].matches('\n').count() + 1;
+        let col = text[start..offset].chars().count() + 1;
+        (line, col, text[start..end].trim_end_matches('\r'))
     }
 }
 

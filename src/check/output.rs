@@ -53,7 +53,7 @@ pub fn json(source: &SourceFile, diagnostics: &[Diagnostic]) -> String {
     let items: Vec<Item> = diagnostics
         .iter()
         .map(|d| {
-            let end = d.span.map(|s| end_position(source, s.end));
+            let end = d.span.map(|s| source.position(s.end));
             Item {
                 code: d.code,
                 name: find(d.code).map_or("", |r| r.name),
@@ -62,8 +62,8 @@ pub fn json(source: &SourceFile, diagnostics: &[Diagnostic]) -> String {
                 hint: d.hint.as_deref(),
                 line: d.span.map(|s| s.line),
                 column: d.span.map(|s| s.col),
-                end_line: end.map(|e| e.0),
-                end_column: end.map(|e| e.1),
+                end_line: end.map(|(line, _, _)| line),
+                end_column: end.map(|(_, col, _)| col),
                 related: d
                     .related
                     .iter()
@@ -85,14 +85,6 @@ pub fn json(source: &SourceFile, diagnostics: &[Diagnostic]) -> String {
     let mut text = serde_json::to_string_pretty(&doc).expect("diagnostics always serialize");
     text.push('\n');
     text
-}
-
-/// 1-based line and column of byte offset `offset`.
-fn end_position(source: &SourceFile, offset: usize) -> (usize, usize) {
-    let before = &source.text[..offset.min(source.text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 /// SARIF 2.1.0 for GitHub code scanning: every rule with its help text (the
@@ -121,7 +113,7 @@ pub fn sarif(source: &SourceFile, diagnostics: &[Diagnostic]) -> String {
         .collect();
     let artifact = artifact_location(&source.path);
     let region = |span: Span| {
-        let (end_line, end_col) = end_position(source, span.end.max(span.start + 1));
+        let (end_line, end_col, _) = source.position(span.end.max(span.start + 1));
         json!({ "startLine": span.line, "startColumn": span.col, "endLine": end_line, "endColumn": end_col })
     };
     let results: Vec<Value> = diagnostics
