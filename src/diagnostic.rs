@@ -193,7 +193,8 @@ impl Palette {
         }
     }
 
-    fn severity(&self, s: Severity) -> anstyle::Style {
+    /// The style of a severity's label (`error`, `warning`, `info`).
+    pub fn severity(&self, s: Severity) -> anstyle::Style {
         match s {
             Severity::Error => self.error,
             Severity::Warning => self.warning,

@@ -55,17 +55,13 @@ pub fn print(text: &str) -> io::Result<Exit> {
 
 /// An error that is not about the spec's content, on stderr.
 pub fn error(message: &str) {
-    let red = anstyle::Style::new()
-        .bold()
-        .fg_color(Some(anstyle::AnsiColor::Red.into()));
+    let red = Palette::colored().severity(Severity::Error);
     anstream::eprintln!("{red}error{red:#}: {message}");
 }
 
 /// A note on stderr (never changes the exit code).
 pub fn warning(message: &str) {
-    let yellow = anstyle::Style::new()
-        .bold()
-        .fg_color(Some(anstyle::AnsiColor::Yellow.into()));
+    let yellow = Palette::colored().severity(Severity::Warning);
     anstream::eprintln!("{yellow}warning{yellow:#}: {message}");
 }
 
